@@ -1,0 +1,199 @@
+# bitvote — build, run, test, bench.   `make help` lists the targets and opt-ins.
+#
+#   make            build/bitvote, build/test_kernels, build/bench_kernels
+#   make run        deps -> build -> Fashion-MNIST -> a 4-rank run (see README)
+#   make test       every suite; ends with "N passed, N failed"
+#   make bench      Google Benchmark of every kernel on every tier the CPU has
+#
+# Opt-ins: NATIVE=1 (-march=native, never the default: a binary built on a
+# login node must run on the compute nodes), DEBUG=1 (-O0), SANITIZE=address|undefined.
+
+BUILD    := build
+CXX      := g++
+MPICXX   := mpicxx
+STD      := -std=c++20
+WARN     := -Wall -Wextra
+OPT      := -O2 -g
+ifeq ($(DEBUG),1)
+OPT      := -O0 -g
+endif
+ifeq ($(NATIVE),1)
+OPT      += -march=native
+endif
+ifneq ($(SANITIZE),)
+OPT      += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDSAN    := -fsanitize=$(SANITIZE)
+endif
+CXXFLAGS := $(STD) $(WARN) $(OPT) -MMD -MP -Ikernels -Isrc -Idatasets -DOMPI_SKIP_MPICXX -fopenmp
+LDFLAGS  := $(LDSAN) -fopenmp
+
+# Each kernel tier is its own set of translation units with explicit flags;
+# dispatch.cpp picks one at run time from CPUID (BITVOTE_ISA forces one).
+AVX2_FLAGS   := -mavx2 -mfma -mbmi -mbmi2 -mlzcnt -mpopcnt
+AVX512_FLAGS := $(AVX2_FLAGS) -mavx512f -mavx512bw -mavx512vl -mavx512dq
+
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5-openmpi 2>/dev/null)
+HDF5_LIBS   := $(shell pkg-config --libs hdf5-openmpi 2>/dev/null)
+GTEST_LIBS  := $(shell pkg-config --libs gtest 2>/dev/null || echo -lgtest) -pthread
+BENCH_LIBS  := $(shell pkg-config --libs benchmark 2>/dev/null || echo -lbenchmark) -pthread
+DNNL_LIBS   := -ldnnl
+APP_LIBS    := $(HDF5_LIBS) $(DNNL_LIBS) -lz
+
+# kernels/ -> libbitvote_kernels.a (no MPI); src/ + datasets/ less main.cpp ->
+# libbitvote_app.a (MPI, HDF5, oneDNN); each test directory is one binary.
+# Kernel objects link in this order, tiers last and avx512 after avx2: where a
+# tier's translation unit and an earlier one both instantiate the same inline
+# or template function (std::sort, ...), the linker keeps the first copy, so
+# code built with -mavx512* never stands in for the scalar or avx2 one.
+KERNEL_TIER_SRC := $(foreach t,scalar avx2 avx512,$(wildcard kernels/*_$(t).cpp))
+KERNEL_SRC := $(filter-out $(KERNEL_TIER_SRC),$(wildcard kernels/*.cpp)) $(KERNEL_TIER_SRC)
+APP_SRC    := $(filter-out src/main.cpp,$(wildcard src/*.cpp src/*/*.cpp datasets/*.cpp))
+UNIT_SRC   := $(wildcard tests/unit/*.cpp)
+APPTEST_SRC:= $(wildcard tests/app/*.cpp)
+MPITEST_SRC:= $(wildcard tests/mpi/*.cpp)
+BENCH_SRC  := $(wildcard bench/*.cpp)
+MODELBENCH_SRC := $(wildcard bench/model/*.cpp)
+
+KERNEL_OBJ := $(KERNEL_SRC:%.cpp=$(BUILD)/%.o)
+APP_OBJ    := $(APP_SRC:%.cpp=$(BUILD)/%.o)
+UNIT_OBJ   := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
+APPTEST_OBJ:= $(APPTEST_SRC:%.cpp=$(BUILD)/%.o)
+MPITEST_OBJ:= $(MPITEST_SRC:%.cpp=$(BUILD)/%.o)
+BENCH_OBJ  := $(BENCH_SRC:%.cpp=$(BUILD)/%.o)
+MODELBENCH_OBJ := $(MODELBENCH_SRC:%.cpp=$(BUILD)/%.o)
+ALL_OBJ    := $(KERNEL_OBJ) $(APP_OBJ) $(UNIT_OBJ) $(APPTEST_OBJ) $(MPITEST_OBJ) $(BENCH_OBJ) $(MODELBENCH_OBJ) $(BUILD)/src/main.o
+APP_LIB    := $(BUILD)/libbitvote_app.a
+
+PROGRAMS := $(BUILD)/bitvote $(BUILD)/test_kernels $(BUILD)/bench_kernels \
+            $(if $(APPTEST_SRC),$(BUILD)/test_app) $(if $(MPITEST_SRC),$(BUILD)/test_mpi) \
+            $(if $(MODELBENCH_SRC),$(BUILD)/bench_model)
+
+# MPI as root (containers, CI): OpenMPI refuses root unless told.
+export OMPI_ALLOW_RUN_AS_ROOT := 1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
+
+.PHONY: all test bench run deps clean help FORCE
+all: $(PROGRAMS)
+
+# Rebuild everything when the flags change (DEBUG=1, SANITIZE=..., NATIVE=1).
+$(BUILD)/.flags: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CXXFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CXXFLAGS) $(LDFLAGS)' > $@
+
+# Kernels build with plain g++ (no MPI, no oneDNN, no HDF5).
+$(BUILD)/kernels/%_avx2.o:   TIER_FLAGS := $(AVX2_FLAGS)
+$(BUILD)/kernels/%_avx512.o: TIER_FLAGS := $(AVX512_FLAGS)
+$(BUILD)/kernels/%.o: kernels/%.cpp $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(TIER_FLAGS) -c $< -o $@
+
+$(APP_LIB): $(APP_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.cpp $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -Itests -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.cpp $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(MPICXX) $(CXXFLAGS) $(HDF5_CFLAGS) -Itests -c $< -o $@
+
+$(BUILD)/bench/model/%.o: bench/model/%.cpp $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(MPICXX) $(CXXFLAGS) $(HDF5_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%.o: bench/%.cpp $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/src/%.o: src/%.cpp $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(MPICXX) $(CXXFLAGS) $(HDF5_CFLAGS) -c $< -o $@
+
+$(BUILD)/datasets/%.o: datasets/%.cpp $(BUILD)/.flags
+	@mkdir -p $(@D)
+	$(MPICXX) $(CXXFLAGS) $(HDF5_CFLAGS) -c $< -o $@
+
+$(BUILD)/test_kernels: $(UNIT_OBJ) $(KERNEL_OBJ)
+	$(CXX) $^ -o $@ $(LDFLAGS) $(GTEST_LIBS)
+
+$(BUILD)/bench_kernels: $(BENCH_OBJ) $(KERNEL_OBJ)
+	$(CXX) $^ -o $@ $(LDFLAGS) $(BENCH_LIBS)
+
+$(BUILD)/test_app: $(APPTEST_OBJ) $(APP_LIB) $(KERNEL_OBJ)
+	$(MPICXX) $^ -o $@ $(LDFLAGS) $(APP_LIBS) $(GTEST_LIBS)
+
+$(BUILD)/test_mpi: $(MPITEST_OBJ) $(APP_LIB) $(KERNEL_OBJ)
+	$(MPICXX) $^ -o $@ $(LDFLAGS) $(APP_LIBS) $(GTEST_LIBS)
+
+$(BUILD)/bench_model: $(MODELBENCH_OBJ) $(APP_LIB) $(KERNEL_OBJ)
+	$(MPICXX) $^ -o $@ $(LDFLAGS) $(APP_LIBS) $(BENCH_LIBS)
+
+$(BUILD)/bitvote: $(BUILD)/src/main.o $(APP_LIB) $(KERNEL_OBJ)
+	$(MPICXX) $^ -o $@ $(LDFLAGS) $(APP_LIBS)
+
+# ---- what users run ---------------------------------------------------------
+test: deps all
+	@tests/run_suites.sh
+
+bench: $(BUILD)/bench_kernels
+	$(BUILD)/bench_kernels --benchmark_counters_tabular=true $(BENCH_ARGS)
+
+# Fashion-MNIST from Debian's dataset-fashion-mnist, converted once (written
+# to a temp name and renamed, so an interrupted run leaves no half file).
+FMNIST := datasets/fashion-mnist.h5
+$(FMNIST): | $(BUILD)/bitvote
+	$(BUILD)/bitvote data fmnist --out $@
+
+run: deps all $(FMNIST)
+	$(BUILD)/bitvote info
+	$(BUILD)/test_kernels --gtest_brief=1
+
+clean:
+	rm -rf $(BUILD)
+
+# ---- dependencies -------------------------------------------------------------
+# Debian packages; installed when root with apt-get, else listed for the user.
+PACKAGES := g++ make pkg-config libopenmpi-dev openmpi-bin libdnnl-dev libhdf5-openmpi-dev hdf5-tools \
+            libbenchmark-dev libgtest-dev zlib1g-dev dataset-fashion-mnist python3-numpy python3-h5py \
+            python3-matplotlib slurm-wlm munge qemu-user
+deps:
+	@missing=""; \
+	if command -v dpkg-query >/dev/null; then \
+	  for p in $(PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	  done; \
+	else echo "deps: no dpkg here; install the equivalents of: $(PACKAGES)"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "deps: installing$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else echo "deps: missing packages; as root run: apt-get install$$missing"; exit 1; fi; \
+	fi
+	@$(MAKE) --no-print-directory found
+
+# The ✓/✗ list of what the build needs.
+found:
+	@check() { if eval "$$2" >/dev/null 2>&1; then echo "  ✓ $$1"; else echo "  ✗ $$1"; fi; }; \
+	echo "found:"; \
+	check "MPI (mpicxx)" "command -v $(MPICXX)"; \
+	check "oneDNN (libdnnl)" "test -e /usr/include/oneapi/dnnl/dnnl.hpp"; \
+	check "HDF5 parallel (hdf5-openmpi)" "pkg-config --exists hdf5-openmpi"; \
+	check "Google Benchmark" "pkg-config --exists benchmark"; \
+	check "GoogleTest" "pkg-config --exists gtest"; \
+	check "Fashion-MNIST" "test -e /usr/share/datasets/fashion-mnist"
+
+help:
+	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Targets: all test bench run deps found clean help"
+	@$(MAKE) --no-print-directory found
+
+-include $(ALL_OBJ:.o=.d)
+
+# ---- bitvote sweep: every strategy over TCP loopback, wire bytes measured -----
+# 4 ranks, d = 1K .. 32M coordinates (x4); SWEEP_ARGS adds flags (e.g. --density 0.01 --json sweep.jsonl).
+.PHONY: sweep
+sweep: $(BUILD)/bitvote
+	OMPI_MCA_btl_base_warn_component_unused=0 mpirun --oversubscribe -np 4 --mca btl tcp,self \
+	  $(BUILD)/bitvote sweep -b 1024 -e 33554432 -f 4 -i 10 -x 2 $(SWEEP_ARGS)

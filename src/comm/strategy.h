@@ -1,0 +1,137 @@
+// How ranks agree on one update: message kinds, the strategy table, the
+// per-communicator state and the payload byte counter.
+//
+// For the sweep and the trainer (one harness, small descriptors, as nccl-tests):
+//   Comm c = comm_open(MPI_COMM_WORLD);            // after MPI_Init; dups the communicator
+//   const Strategy* s = strategy_find("vote-rsag"); // nullptr if unknown
+//   std::string why = strategy_check(*s, MessageKind::sign);  // "" if s takes that kind
+//   Message m = message_sign(bits, d);              // spans into the caller's buffers
+//   PayloadBytes before = c.bytes();
+//   exchange(&c, *s, m, &update);                   // collective; same s, kind, d on all ranks
+//   PayloadBytes used = c.bytes() - before;         // bytes this rank handed to MPI
+//   s->model_bytes(m.kind, d, c.size, encoded)      // DESIGN.md section 4, bytes per rank
+//   comm_close(&c);                                 // before MPI_Finalize
+// `auto` needs c.alpha_beta set (identical on every rank) before its first
+// exchange and records its pick in c.auto_choice. Payload bytes count the
+// buffers named in each MPI call (count x type size), send and receive side,
+// all through count_payload(); measured wire bytes live beside them
+// (src/comm/wire_bytes.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "comm/mpi_check.h"  // <mpi.h>
+#include "comm/vote_op.h"
+
+namespace bitvote {
+
+// What a rank sends. Dense sign: majority, tie -> +1 (sign(0) = +1). Ternary
+// and sparse: sign(plus - minus), 0 on a tie or where nobody voted.
+enum class MessageKind : unsigned { fp32 = 0, sign, ternary, sparse };
+inline constexpr int message_kind_count = 4;
+inline constexpr unsigned kind_bit(MessageKind k) { return 1u << unsigned(k); }
+std::string_view message_kind_name(MessageKind k);
+
+// One rank's contribution; spans point into the caller's buffers.
+struct Message {
+    MessageKind kind = MessageKind::fp32;
+    size_t d = 0;                       // coordinates
+    std::span<const float> values;      // fp32:    [d]
+    std::span<const uint64_t> bits;     // sign:    [bitmap_words(d)], 1 = +1
+    std::span<const uint64_t> voted;    // ternary: [bitmap_words(d)], 1 = votes
+    std::span<const uint64_t> positive; // ternary: [bitmap_words(d)], 1 = votes +1 (subset of voted)
+    std::span<const uint32_t> indices;  // sparse:  [K] ascending, unique, < d
+    std::span<const uint64_t> signs;    // sparse:  [bitmap_words(K)], bit j = 1 iff indices[j] votes +1
+};
+Message message_fp32(std::span<const float> values);
+Message message_sign(std::span<const uint64_t> bits, size_t d);
+Message message_ternary(std::span<const uint64_t> voted, std::span<const uint64_t> positive, size_t d);
+Message message_sparse(std::span<const uint32_t> indices, std::span<const uint64_t> signs, size_t d);
+
+// The agreed update, bit-identical on every rank. fp32 messages give the mean;
+// sign messages give the majority; ternary and sparse messages give ternary.
+struct Update {
+    MessageKind kind = MessageKind::fp32;  // fp32, sign or ternary
+    std::vector<float> values;             // fp32:    [d] sum / P
+    std::vector<uint64_t> bits;            // sign:    [bitmap_words(d)], 1 = +1
+    std::vector<uint64_t> voted;           // ternary: [bitmap_words(d)], 1 = decided nonzero
+    std::vector<uint64_t> positive;        // ternary: [bitmap_words(d)], 1 = decided +1
+};
+
+// Payload bytes this rank handed to MPI, cumulative since comm_open.
+struct PayloadBytes {
+    uint64_t sent = 0;      // bytes of the send buffers named in MPI calls
+    uint64_t received = 0;  // bytes of the receive buffers named in MPI calls
+};
+inline PayloadBytes operator-(PayloadBytes a, PayloadBytes b) { return {a.sent - b.sent, a.received - b.received}; }
+
+// The alpha-beta cost model: a message of n bytes takes alpha + beta * n seconds.
+struct AlphaBeta {
+    double alpha_s = 0;          // latency, seconds per message
+    double beta_s_per_byte = 0;  // inverse bandwidth
+};
+
+struct Strategy;
+
+// The strategies' working memory, kept across exchanges so that a timed
+// exchange pays for its work, not for page faults on fresh buffers.
+struct ExchangeBuffers {
+    std::vector<uint64_t> mine;      // this rank's votes: bitmaps or counters
+    std::vector<uint64_t> received;  // what a collective delivered
+    std::vector<uint64_t> decided;   // this rank's decided chunk
+    std::vector<uint64_t> gathered;  // every chunk's decision
+    std::vector<uint64_t> counters;  // counting scratch (decide_rows)
+    std::vector<uint8_t> encoded;    // this rank's encoded list (sparse-allgather)
+    std::vector<uint8_t> all_encoded;  // every rank's encoded list
+};
+
+// Per-communicator state: created once after MPI_Init, closed before MPI_Finalize.
+struct Comm {
+    MPI_Comm comm = MPI_COMM_NULL;          // a dup of the parent, errors return to MPI_CHECK
+    int rank = 0;
+    int size = 1;                           // P
+    VoteOp vote;                            // the vote op and the tile type for w = vote_width(P)
+    PayloadBytes payload;                   // this rank, cumulative
+    AlphaBeta alpha_beta;                   // for `auto`; must be the same on every rank
+    const Strategy* auto_choice = nullptr;  // what `auto` picked in its last exchange
+    ExchangeBuffers buffers;
+    PayloadBytes bytes() const { return payload; }
+};
+Comm comm_open(MPI_Comm parent);
+void comm_close(Comm* c);
+// The one place payload bytes are counted: every strategy calls it per MPI call.
+void count_payload(Comm* c, size_t sent, size_t received);
+
+// One row of the strategy table.
+struct Strategy {
+    std::string_view name;  // --strategy value
+    std::string_view what;  // one line for --help
+    unsigned accepts;       // kind_bit() of each MessageKind it exchanges
+    void (*exchange)(Comm* c, const Message& msg, Update* out);
+    // Model bytes per rank for large d (DESIGN.md section 4), for a message of
+    // this kind; `encoded` = bytes of one rank's encoded (index, sign) list
+    // (sparse-allgather only). Ternary and sparse votes on dense strategies
+    // move two bitmaps (or two counters) per coordinate. vote-gather gives its
+    // busiest rank, the root; auto gives NaN (see Comm::auto_choice).
+    double (*model_bytes)(MessageKind kind, size_t d, int P, size_t encoded);
+    // Messages on the critical path (the alpha term of the cost model).
+    double (*model_rounds)(int P);
+};
+
+std::span<const Strategy> strategy_table();
+const Strategy* strategy_find(std::string_view name);  // nullptr if unknown
+// "" if s exchanges messages of kind k, else one line saying why not.
+std::string strategy_check(const Strategy& s, MessageKind k);
+// alpha * rounds + beta * bytes.
+double model_seconds(const Strategy& s, MessageKind kind, size_t d, int P, size_t encoded, AlphaBeta ab);
+
+// Collective: every rank passes the same strategy, kind and d. An invalid
+// (strategy, kind) pair or a malformed message is a fatal error.
+void exchange(Comm* c, const Strategy& s, const Message& msg, Update* out);
+
+}  // namespace bitvote

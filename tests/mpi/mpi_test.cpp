@@ -1,0 +1,165 @@
+// Helpers shared by the MPI tests.
+#include "mpi_test.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "kernels.h"
+
+namespace bitvote::test {
+
+namespace {
+
+uint64_t splitmix(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+uint64_t mix(uint64_t seed, int r, size_t i) { return splitmix(splitmix(seed * 1000003 + uint64_t(r)) + i); }
+
+void set_bit(std::vector<uint64_t>* bits, size_t i) { (*bits)[i / 64] |= uint64_t{1} << (i % 64); }
+
+}  // namespace
+
+bool on_every_rank(bool ok, const std::string& what) {
+    int bad = !ok, any_bad = 0;
+    MPI_CHECK(MPI_Allreduce(&bad, &any_bad, 1, MPI_INT, MPI_MAX, world().comm));
+    if (!ok) std::fprintf(stderr, "rank %d: %s\n", world().rank, what.c_str());
+    return !any_bad;
+}
+
+bool same_on_every_rank(uint64_t h) {
+    uint64_t lo = 0, hi = 0;
+    MPI_CHECK(MPI_Allreduce(&h, &lo, 1, MPI_UINT64_T, MPI_MIN, world().comm));
+    MPI_CHECK(MPI_Allreduce(&h, &hi, 1, MPI_UINT64_T, MPI_MAX, world().comm));
+    return lo == hi;
+}
+
+uint64_t hash_words(std::span<const uint64_t> words, uint64_t h) {
+    for (uint64_t w : words) h = splitmix(h ^ w);
+    return h;
+}
+
+const char* pattern_name(Pattern p) {
+    switch (p) {
+        case Pattern::random: return "random";
+        case Pattern::split: return "split";
+        case Pattern::sparse: return "sparse";
+        case Pattern::none: return "none";
+    }
+    return "?";
+}
+
+int vote_at(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t i) {
+    uint64_t h = mix(seed, r, i);
+    bool ternary = kind != MessageKind::sign;
+    switch (p) {
+        case Pattern::random: return ternary ? int(h % 3) - 1 : (h & 1 ? 1 : -1);
+        case Pattern::split: return (r < P / 2) != bool(i & 1) ? 1 : -1;
+        case Pattern::sparse: return h % 16 == 0 ? 1 : h % 16 == 1 ? -1 : ternary ? 0 : 1;
+        case Pattern::none: return ternary ? 0 : 1;
+    }
+    return 0;
+}
+
+float value_at(uint64_t seed, int r, size_t i) { return float(int(mix(seed, r, i) % 65) - 32) * 0.25f; }
+
+OwnedMessage make_message(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t d) {
+    OwnedMessage m;
+    size_t words = bitmap_words(d);
+    switch (kind) {
+        case MessageKind::fp32:
+            for (size_t i = 0; i < d; ++i) m.values.push_back(value_at(seed, r, i));
+            m.msg = message_fp32(m.values);
+            break;
+        case MessageKind::sign:
+            m.bits.assign(words, 0);
+            for (size_t i = 0; i < d; ++i)
+                if (vote_at(p, kind, seed, r, P, i) > 0) set_bit(&m.bits, i);
+            m.msg = message_sign(m.bits, d);
+            break;
+        case MessageKind::ternary:
+            m.voted.assign(words, 0);
+            m.positive.assign(words, 0);
+            for (size_t i = 0; i < d; ++i) {
+                int v = vote_at(p, kind, seed, r, P, i);
+                if (v) set_bit(&m.voted, i);
+                if (v > 0) set_bit(&m.positive, i);
+            }
+            m.msg = message_ternary(m.voted, m.positive, d);
+            break;
+        case MessageKind::sparse:
+            for (size_t i = 0; i < d; ++i) {
+                int v = vote_at(p, kind, seed, r, P, i);
+                if (!v) continue;
+                if (m.indices.size() % 64 == 0) m.signs.push_back(0);
+                if (v > 0) set_bit(&m.signs, m.indices.size());
+                m.indices.push_back(uint32_t(i));
+            }
+            m.msg = message_sparse(m.indices, m.signs, d);
+            break;
+    }
+    return m;
+}
+
+Update reference_update(Pattern p, MessageKind kind, uint64_t seed, int P, size_t d) {
+    Update u;
+    size_t words = bitmap_words(d);
+    if (kind == MessageKind::fp32) {
+        u.kind = MessageKind::fp32;
+        for (size_t i = 0; i < d; ++i) {
+            float sum = 0;
+            for (int r = 0; r < P; ++r) sum += value_at(seed, r, i);
+            u.values.push_back(sum / float(P));
+        }
+        return u;
+    }
+    u.kind = kind == MessageKind::sign ? MessageKind::sign : MessageKind::ternary;
+    if (u.kind == MessageKind::sign) u.bits.assign(words, 0);
+    else u.voted.assign(words, 0), u.positive.assign(words, 0);
+    for (size_t i = 0; i < d; ++i) {
+        int sum = 0;
+        for (int r = 0; r < P; ++r) sum += vote_at(p, kind, seed, r, P, i);
+        if (u.kind == MessageKind::sign) {
+            if (sum >= 0) set_bit(&u.bits, i);  // tie -> +1
+        } else if (sum) {
+            set_bit(&u.voted, i);
+            if (sum > 0) set_bit(&u.positive, i);
+        }
+    }
+    return u;
+}
+
+std::string update_difference(const Update& got, const Update& want) {
+    if (got.kind != want.kind)
+        return "kind " + std::string(message_kind_name(got.kind)) + ", want " +
+               std::string(message_kind_name(want.kind));
+    auto compare = [](const char* name, const auto& a, const auto& b) -> std::string {
+        if (a.size() != b.size())
+            return std::string(name) + ": " + std::to_string(a.size()) + " entries, want " + std::to_string(b.size());
+        for (size_t i = 0; i < a.size(); ++i)
+            if (std::memcmp(&a[i], &b[i], sizeof a[i]))
+                return std::string(name) + "[" + std::to_string(i) + "] differs";
+        return "";
+    };
+    for (std::string diff : {compare("values", got.values, want.values), compare("bits", got.bits, want.bits),
+                             compare("voted", got.voted, want.voted),
+                             compare("positive", got.positive, want.positive)})
+        if (!diff.empty()) return diff;
+    return "";
+}
+
+uint64_t hash_update(const Update& u) {
+    std::vector<uint64_t> values(u.values.size());
+    for (size_t i = 0; i < u.values.size(); ++i) {
+        uint32_t x;
+        std::memcpy(&x, &u.values[i], 4);
+        values[i] = x;
+    }
+    uint64_t h = hash_words(values, uint64_t(u.kind));
+    return hash_words(u.positive, hash_words(u.voted, hash_words(u.bits, h)));
+}
+
+}  // namespace bitvote::test

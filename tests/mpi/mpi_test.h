@@ -1,0 +1,50 @@
+// Helpers for tests that run on every rank: the world Comm, pass/fail that
+// every rank agrees on, and vote data any rank can regenerate from
+// (seed, rank, index) to compute everyone's input and the expected result.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "comm/strategy.h"
+
+namespace bitvote::test {
+
+Comm& world();  // opened by main before the tests, closed after
+
+// True iff `ok` on every rank. A failing rank prints `what` to stderr with
+// its rank, so failures on ranks other than 0 are not lost.
+bool on_every_rank(bool ok, const std::string& what);
+// True iff `h` is the same on every rank (MPI_Allreduce MIN == MAX).
+bool same_on_every_rank(uint64_t h);
+uint64_t hash_words(std::span<const uint64_t> words, uint64_t h = 1469598103934665603ull);
+
+// How the ranks vote: `random` (signs, or -1/0/+1 for ternary), `split`
+// (ranks below P/2 against the rest: ties at even P), `sparse` (1 in 8
+// coordinates votes), `none` (nobody votes; ternary only).
+enum class Pattern { random, split, sparse, none };
+const char* pattern_name(Pattern p);
+
+// Rank r's vote on coordinate i: +1 or -1 for sign messages, -1, 0 or +1 for ternary/sparse.
+int vote_at(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t i);
+// Rank r's fp32 value on coordinate i: a multiple of 0.25 in [-8, 8], so sums are exact.
+float value_at(uint64_t seed, int r, size_t i);
+
+// One rank's message, owning its buffers.
+struct OwnedMessage {
+    std::vector<float> values;
+    std::vector<uint64_t> bits, voted, positive, signs;
+    std::vector<uint32_t> indices;
+    Message msg;
+};
+OwnedMessage make_message(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t d);
+// The update a naive per-coordinate vote (or mean) over all P ranks gives.
+Update reference_update(Pattern p, MessageKind kind, uint64_t seed, int P, size_t d);
+// "" if equal, else the first difference.
+std::string update_difference(const Update& got, const Update& want);
+uint64_t hash_update(const Update& u);
+
+}  // namespace bitvote::test
