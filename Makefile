@@ -1,9 +1,12 @@
 # bitvote — build, run, test, bench.   `make help` lists the targets and opt-ins.
 #
 #   make            build/bitvote, build/test_kernels, build/bench_kernels
-#   make run        deps -> build -> Fashion-MNIST -> a 4-rank run (see README)
+#   make run        deps -> build -> Fashion-MNIST -> info and a 4-rank sweep (see README)
 #   make test       every suite; ends with "N passed, N failed"
 #   make bench      Google Benchmark of every kernel on every tier the CPU has
+#                   (BENCH_ARGS='--benchmark_filter=...' narrows it)
+#   make sweep      4-rank TCP sweep of every vote strategy, 1K..32M coordinates
+#                   (SWEEP_ARGS='--best-baseline ...' adds flags)
 #
 # Opt-ins: NATIVE=1 (-march=native, never the default: a binary built on a
 # login node must run on the compute nodes), DEBUG=1 (-O0), SANITIZE=address|undefined.
@@ -72,7 +75,7 @@ PROGRAMS := $(BUILD)/bitvote $(BUILD)/test_kernels $(BUILD)/bench_kernels \
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all test bench run deps clean help FORCE
+.PHONY: all test bench sweep run deps found clean help FORCE
 all: $(PROGRAMS)
 
 # Rebuild everything when the flags change (DEBUG=1, SANITIZE=..., NATIVE=1).
@@ -146,9 +149,12 @@ FMNIST := datasets/fashion-mnist.h5
 $(FMNIST): | $(BUILD)/bitvote
 	$(BUILD)/bitvote data fmnist --out $@
 
+# Until the trainer lands: the tier and libraries, then the vote strategies
+# against the fp32 allreduce on 4 ranks over TCP, 64K..16M coordinates.
 run: deps all $(FMNIST)
 	$(BUILD)/bitvote info
-	$(BUILD)/test_kernels --gtest_brief=1
+	OMPI_MCA_btl_base_warn_component_unused=0 mpirun --oversubscribe -np 4 --mca btl tcp,self \
+	  $(BUILD)/bitvote sweep -b 65536 -e 16777216 -f 16 -i 5 -x 1
 
 clean:
 	rm -rf $(BUILD)
@@ -186,7 +192,7 @@ found:
 
 help:
 	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Targets: all test bench run deps found clean help"
+	@echo "Targets: all test bench sweep run deps found clean help"
 	@$(MAKE) --no-print-directory found
 
 -include $(ALL_OBJ:.o=.d)

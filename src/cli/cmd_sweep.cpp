@@ -17,7 +17,6 @@
 #include "sweep/sweep_data.h"
 #include "sweep/sweep_report.h"
 #include "sweep/sweep_run.h"
-#include "sweep/vote_op_timer.h"
 
 namespace bitvote {
 namespace {
@@ -163,7 +162,6 @@ int cmd_sweep(int argc, char** argv) {
         return exit_usage_error(rank, error);
 
     Comm c = comm_open(MPI_COMM_WORLD);
-    VoteOpTimer op_timer = vote_op_timer_start(&c);
     SweepContext ctx;
     ctx.transport = wire_transport(c.comm);  // also the warm-up that opens every TCP connection
     ctx.barrier_cost = wire_barrier_cost(c.comm);
@@ -177,7 +175,6 @@ int cmd_sweep(int argc, char** argv) {
     const int bad_rows = run_sweep(&c, args, strategies, ctx, json);
     if (rank == 0 && bad_rows) std::printf("# %d row(s) with wrong coordinates\n", bad_rows);
     if (json) std::fclose(json);
-    vote_op_timer_stop(&c, &op_timer);
     comm_close(&c);
     MPI_CHECK(MPI_Finalize());
     return bad_rows ? 1 : 0;

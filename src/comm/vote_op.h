@@ -25,5 +25,8 @@ struct VoteOp {
 // Collective-free; needs MPI initialised. w in 1..63.
 VoteOp vote_op_create(unsigned w);
 void vote_op_free(VoteOp* v);
+// Seconds this rank has spent inside vote_add in the op, cumulative: what
+// share of an exchange the reduction itself takes.
+double vote_op_seconds();
 
 }  // namespace bitvote

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "comm/mpi_check.h"
+#include "comm/vote_op.h"
 #include "kernels.h"
-#include "sweep/vote_op_timer.h"
 
 namespace bitvote {
 namespace {
@@ -144,7 +144,7 @@ SweepRow sweep_run_row(Comm* c, const Strategy& s, const Message& msg, const Swe
     MPI_CHECK(MPI_Barrier(c->comm));
     const PayloadBytes payload_before = c->bytes();
     const WireSnapshot wire_before = wire_snapshot();
-    const double op_before = vote_op_timer_seconds();
+    const double op_before = vote_op_seconds();
     MPI_CHECK(MPI_Barrier(c->comm));  // no rank sends before every rank took its snapshot
     for (double& t : seconds) {
         const double t0 = MPI_Wtime();
@@ -153,7 +153,7 @@ SweepRow sweep_run_row(Comm* c, const Strategy& s, const Message& msg, const Swe
         MPI_CHECK(MPI_Barrier(c->comm));  // fences the next exchange (its bytes are subtracted)
     }
     const WireBytes moved = wire_delta(wire_before, wire_snapshot());
-    double op_us = 1e6 * (vote_op_timer_seconds() - op_before) / ctx.iters;
+    double op_us = 1e6 * (vote_op_seconds() - op_before) / ctx.iters;
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &op_us, 1, MPI_DOUBLE, MPI_MAX, c->comm));
     row.vote_add_us = op_us;
     uint64_t payload = (c->bytes() - payload_before).sent / uint64_t(ctx.iters);
