@@ -1,7 +1,7 @@
 # bitvote — build, run, test, bench.   `make help` lists the targets and opt-ins.
 #
 #   make            build/bitvote, build/test_kernels, build/bench_kernels
-#   make run        deps -> build -> Fashion-MNIST -> info and a 4-rank sweep (see README)
+#   make run        deps -> build -> Fashion-MNIST -> info, 4-rank training: s3gd vs sgd (see README)
 #   make test       every suite; ends with "N passed, N failed"
 #   make bench      Google Benchmark of every kernel on every tier the CPU has
 #                   (BENCH_ARGS='--benchmark_filter=...' narrows it)
@@ -149,12 +149,18 @@ FMNIST := datasets/fashion-mnist.h5
 $(FMNIST): | $(BUILD)/bitvote
 	$(BUILD)/bitvote data fmnist --out $@
 
-# Until the trainer lands: the tier and libraries, then the vote strategies
-# against the fp32 allreduce on 4 ranks over TCP, 64K..16M coordinates.
+# The README's first command: the tier and libraries, then a short training run
+# on 4 ranks over TCP (so bytes on the wire are measured): mlp, 1 epoch of
+# Fashion-MNIST, with s3gd and with the fp32 sgd baseline; then both side by
+# side (bench/compare_runs.py). Run files land in build/run/<method>/.
 run: deps all $(FMNIST)
 	$(BUILD)/bitvote info
-	OMPI_MCA_btl_base_warn_component_unused=0 mpirun --oversubscribe -np 4 --mca btl tcp,self \
-	  $(BUILD)/bitvote sweep -b 65536 -e 16777216 -f 16 -i 5 -x 1
+	for method in s3gd sgd; do \
+	  OMP_NUM_THREADS=1 OMPI_MCA_btl_base_warn_component_unused=0 mpirun --oversubscribe -np 4 --mca btl tcp,self \
+	    $(BUILD)/bitvote train --data $(FMNIST) --model mlp --method $$method --epochs 1 \
+	    --out $(BUILD)/run/$$method || exit 1; \
+	done
+	@echo; /usr/bin/python3 bench/compare_runs.py $(BUILD)/run/s3gd $(BUILD)/run/sgd
 
 clean:
 	rm -rf $(BUILD)

@@ -15,7 +15,9 @@ struct Command {
 const Command commands[] = {
     {"data", bitvote::cmd_data, "convert Fashion-MNIST, CIFAR-10/100 or a synthetic set to bitvote's HDF5 layout"},
     {"info", bitvote::cmd_info, "kernel tier in use, CPU features, MPI/oneDNN/HDF5 versions"},
+    {"project", bitvote::cmd_project, "alpha-beta model fitted to sweeps and run files, projected to 4096 ranks"},
     {"sweep", bitvote::cmd_sweep, "time the vote strategies over sizes, with measured wire bytes (mpirun)"},
+    {"train", bitvote::cmd_train, "distributed training with a compressed gradient exchange (mpirun)"},
 };
 
 void print_usage(FILE* f) {

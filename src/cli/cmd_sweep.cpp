@@ -31,7 +31,8 @@ bool resolve_strategies(const SweepArgs& args, int P, std::vector<const Strategy
         for (const Strategy& s : strategy_table()) {
             const bool sparse_only = sweep_kind(s) == MessageKind::sparse;
             const bool needs_peers = s.name == "auto";
-            if ((!sparse_only || args.density > 0) && (!needs_peers || P > 1)) out->push_back(&s);
+            const bool sweepable = s.accepts & kind_bit(sweep_kind(s));  // not the efsign / topk strategies
+            if (sweepable && (!sparse_only || args.density > 0) && (!needs_peers || P > 1)) out->push_back(&s);
         }
         return true;
     }

@@ -6,6 +6,8 @@ namespace bitvote {
 
 int cmd_data(int argc, char** argv);
 int cmd_info(int argc, char** argv);
+int cmd_project(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
+int cmd_train(int argc, char** argv);
 
 }  // namespace bitvote

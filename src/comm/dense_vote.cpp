@@ -47,7 +47,7 @@ void pack_votes(const Message& msg, std::span<uint64_t> out, Slot slot) {
                 out[slot(plane, i / 64)] |= uint64_t{1} << (i % 64);
             }
             break;
-        case MessageKind::fp32: break;  // strategy_check keeps fp32 away from votes
+        default: break;  // fp32 and the value kinds: strategy_check keeps them away from votes
     }
 }
 

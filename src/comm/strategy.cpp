@@ -1,6 +1,7 @@
 // The strategy table, message checks, exchange() and the Comm state.
 #include "comm/strategy.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -15,10 +16,12 @@ namespace {
 constexpr unsigned dense_votes = kind_bit(MessageKind::sign) | kind_bit(MessageKind::ternary) |
                                  kind_bit(MessageKind::sparse);
 constexpr unsigned sparse_votes = kind_bit(MessageKind::ternary) | kind_bit(MessageKind::sparse);
-constexpr unsigned every_kind = kind_bit(MessageKind::fp32) | dense_votes;
+constexpr unsigned value_kinds = kind_bit(MessageKind::fp32) | kind_bit(MessageKind::scaled_sign) |
+                                 kind_bit(MessageKind::sparse_fp32);
+constexpr unsigned every_kind = value_kinds | dense_votes;
 
 const Strategy table[] = {
-    {"allreduce", "fp32 MPI_Allreduce SUM, then / P (the DDP/Horovod CPU baseline)", kind_bit(MessageKind::fp32),
+    {"allreduce", "fp32 MPI_Allreduce SUM, then / P (the DDP/Horovod CPU baseline)", value_kinds,
      exchange_allreduce, model_bytes_allreduce, model_rounds_ring},
     {"vote-allreduce", "MPI_Allreduce of w-bit vote counters with the vote op", dense_votes,
      exchange_vote_allreduce, model_bytes_vote_allreduce, model_rounds_ring},
@@ -30,9 +33,24 @@ const Strategy table[] = {
      model_bytes_vote_gather, model_rounds_gather},
     {"sparse-allgather", "MPI_Allgatherv of encoded (index, sign) lists, every rank votes", sparse_votes,
      exchange_sparse_allgather, model_bytes_sparse_allgather, model_rounds_ring},
+    {"sign-allgather", "MPI_Allgather of scaled sign bitmaps, every rank sums scale * sign / P (efsign)",
+     kind_bit(MessageKind::scaled_sign), exchange_sign_allgather, model_bytes_sign_allgather, model_rounds_ring},
+    {"sparse-allgather-fp32", "MPI_Allgatherv of (index, value) lists, every rank sums them / P (topk)",
+     kind_bit(MessageKind::sparse_fp32), exchange_sparse_allgather_fp32, model_bytes_sparse_allgather_fp32,
+     model_rounds_ring},
     {"auto", "the cheapest of the above by the alpha-beta model (Comm::alpha_beta)", every_kind, exchange_auto,
      model_bytes_auto, model_rounds_auto},
 };
+
+// "" if indices are ascending, unique and below d, else what is wrong.
+std::string indices_check(std::span<const uint32_t> indices, size_t d) {
+    char why[160] = "";
+    for (size_t j = 0; !*why && j < indices.size(); ++j)
+        if (indices[j] >= d || (j && indices[j] <= indices[j - 1]))
+            std::snprintf(why, sizeof why, "sparse message: index[%zu] = %u is not ascending, unique and below d = %zu",
+                          j, indices[j], d);
+    return why;
+}
 
 // "" if the message is well formed for its kind, else what is wrong.
 std::string message_check(const Message& m) {
@@ -57,11 +75,19 @@ std::string message_check(const Message& m) {
             else if (m.signs.size() < bitmap_words(m.indices.size()))
                 std::snprintf(why, sizeof why, "sparse message: %zu sign words for %zu indices", m.signs.size(),
                               m.indices.size());
-            for (size_t j = 0; !*why && j < m.indices.size(); ++j)
-                if (m.indices[j] >= m.d || (j && m.indices[j] <= m.indices[j - 1]))
-                    std::snprintf(why, sizeof why,
-                                  "sparse message: index[%zu] = %u is not ascending, unique and below d = %zu", j,
-                                  m.indices[j], m.d);
+            else return indices_check(m.indices, m.d);
+            break;
+        case MessageKind::scaled_sign:
+            if (m.bits.size() < words || !std::isfinite(m.scale))
+                std::snprintf(why, sizeof why, "scaled sign message: %zu words for d = %zu, scale %g", m.bits.size(),
+                              m.d, double(m.scale));
+            break;
+        case MessageKind::sparse_fp32:
+            if (m.d > UINT32_MAX) std::snprintf(why, sizeof why, "sparse fp32 message: d = %zu exceeds 2^32 - 1", m.d);
+            else if (m.values.size() != m.indices.size())
+                std::snprintf(why, sizeof why, "sparse fp32 message: %zu values for %zu indices", m.values.size(),
+                              m.indices.size());
+            else return indices_check(m.indices, m.d);
             break;
     }
     return why;
@@ -75,42 +101,74 @@ std::string_view message_kind_name(MessageKind k) {
         case MessageKind::sign: return "sign";
         case MessageKind::ternary: return "ternary";
         case MessageKind::sparse: return "sparse";
+        case MessageKind::scaled_sign: return "scaled_sign";
+        case MessageKind::sparse_fp32: return "sparse_fp32";
     }
     return "?";
 }
 
-Message message_fp32(std::span<const float> values) {
+// The kind and size; the factories below fill the spans of their kind.
+static Message message_base(MessageKind kind, size_t d) {
     Message m;
-    m.kind = MessageKind::fp32;
-    m.d = values.size();
+    m.kind = kind;
+    m.d = d;
+    return m;
+}
+
+Message message_fp32(std::span<const float> values) {
+    Message m = message_base(MessageKind::fp32, values.size());
     m.values = values;
     return m;
 }
 
 Message message_sign(std::span<const uint64_t> bits, size_t d) {
-    Message m;
-    m.kind = MessageKind::sign;
-    m.d = d;
+    Message m = message_base(MessageKind::sign, d);
     m.bits = bits;
     return m;
 }
 
 Message message_ternary(std::span<const uint64_t> voted, std::span<const uint64_t> positive, size_t d) {
-    Message m;
-    m.kind = MessageKind::ternary;
-    m.d = d;
+    Message m = message_base(MessageKind::ternary, d);
     m.voted = voted;
     m.positive = positive;
     return m;
 }
 
 Message message_sparse(std::span<const uint32_t> indices, std::span<const uint64_t> signs, size_t d) {
-    Message m;
-    m.kind = MessageKind::sparse;
-    m.d = d;
+    Message m = message_base(MessageKind::sparse, d);
     m.indices = indices;
     m.signs = signs;
     return m;
+}
+
+Message message_scaled_sign(std::span<const uint64_t> bits, float scale, size_t d) {
+    Message m = message_base(MessageKind::scaled_sign, d);
+    m.bits = bits;
+    m.scale = scale;
+    return m;
+}
+
+Message message_sparse_fp32(std::span<const uint32_t> indices, std::span<const float> values, size_t d) {
+    Message m = message_base(MessageKind::sparse_fp32, d);
+    m.indices = indices;
+    m.values = values;
+    return m;
+}
+
+void message_densify(const Message& msg, std::span<float> out) {
+    switch (msg.kind) {
+        case MessageKind::fp32: std::copy(msg.values.begin(), msg.values.end(), out.begin()); break;
+        case MessageKind::scaled_sign: {
+            const float plus_minus[2] = {-msg.scale, msg.scale};  // indexed by the bit: no branch on random signs
+            for (size_t i = 0; i < msg.d; ++i) out[i] = plus_minus[(msg.bits[i / 64] >> (i % 64)) & 1];
+            break;
+        }
+        case MessageKind::sparse_fp32:
+            std::fill(out.begin(), out.end(), 0.0f);
+            for (size_t j = 0; j < msg.indices.size(); ++j) out[msg.indices[j]] = msg.values[j];
+            break;
+        default: fatal("message_densify: %s messages carry no values", std::string(message_kind_name(msg.kind)).c_str());
+    }
 }
 
 Comm comm_open(MPI_Comm parent) {

@@ -32,8 +32,10 @@ namespace bitvote {
 
 // What a rank sends. Dense sign: majority, tie -> +1 (sign(0) = +1). Ternary
 // and sparse: sign(plus - minus), 0 on a tie or where nobody voted.
-enum class MessageKind : unsigned { fp32 = 0, sign, ternary, sparse };
-inline constexpr int message_kind_count = 4;
+// scaled_sign (efsign) and sparse_fp32 (topk) carry values: their update is
+// the fp32 mean over ranks, like fp32.
+enum class MessageKind : unsigned { fp32 = 0, sign, ternary, sparse, scaled_sign, sparse_fp32 };
+inline constexpr int message_kind_count = 6;
 inline constexpr unsigned kind_bit(MessageKind k) { return 1u << unsigned(k); }
 std::string_view message_kind_name(MessageKind k);
 
@@ -47,13 +49,20 @@ struct Message {
     std::span<const uint64_t> positive; // ternary: [bitmap_words(d)], 1 = votes +1 (subset of voted)
     std::span<const uint32_t> indices;  // sparse:  [K] ascending, unique, < d
     std::span<const uint64_t> signs;    // sparse:  [bitmap_words(K)], bit j = 1 iff indices[j] votes +1
+    // scaled_sign: bits as sign, value i = scale * (bit i ? +1 : -1).
+    // sparse_fp32: indices as sparse, values [K] (value j at indices[j], 0 elsewhere).
+    float scale = 0;
 };
 Message message_fp32(std::span<const float> values);
 Message message_sign(std::span<const uint64_t> bits, size_t d);
 Message message_ternary(std::span<const uint64_t> voted, std::span<const uint64_t> positive, size_t d);
 Message message_sparse(std::span<const uint32_t> indices, std::span<const uint64_t> signs, size_t d);
+Message message_scaled_sign(std::span<const uint64_t> bits, float scale, size_t d);
+Message message_sparse_fp32(std::span<const uint32_t> indices, std::span<const float> values, size_t d);
+// The message as d floats (fp32, scaled_sign, sparse_fp32), out: [d].
+void message_densify(const Message& msg, std::span<float> out);
 
-// The agreed update, bit-identical on every rank. fp32 messages give the mean;
+// The agreed update, bit-identical on every rank. fp32, scaled_sign and sparse_fp32 messages give the mean;
 // sign messages give the majority; ternary and sparse messages give ternary.
 struct Update {
     MessageKind kind = MessageKind::fp32;  // fp32, sign or ternary
@@ -88,6 +97,7 @@ struct ExchangeBuffers {
     std::vector<uint64_t> counters;  // counting scratch (decide_rows)
     std::vector<uint8_t> encoded;    // this rank's encoded list (sparse-allgather)
     std::vector<uint8_t> all_encoded;  // every rank's encoded list
+    std::vector<float> dense;        // a value-carrying message as [d] floats (allreduce)
 };
 
 // Per-communicator state: created once after MPI_Init, closed before MPI_Finalize.

@@ -1,8 +1,8 @@
 // auto: the strategy with the least alpha-beta time for this message,
 // alpha * model_rounds + beta * model_bytes, among those that take its kind.
 // Every rank must reach the same pick: alpha and beta are the same everywhere
-// (the caller's), d is, and for sparse votes the list size is the largest K
-// over ranks (one 8-byte allreduce).
+// (the caller's), d is, and for sparse votes and sparse fp32 lists the list
+// size is the largest K over ranks (one 8-byte allreduce).
 #include <cmath>
 #include <limits>
 
@@ -22,6 +22,10 @@ void exchange_auto(Comm* c, const Message& msg, Update* out) {
         uint64_t k = sparse_entries(msg);
         allreduce_max_u64(c, &k, 1);
         encoded = indices_encode_bound(msg.d, k);
+    } else if (msg.kind == MessageKind::sparse_fp32) {
+        uint64_t k = msg.indices.size();
+        allreduce_max_u64(c, &k, 1);
+        encoded = 8 * k;  // (uint32 index, fp32 value) pairs
     }
     const Strategy* best = nullptr;
     double best_s = std::numeric_limits<double>::infinity();

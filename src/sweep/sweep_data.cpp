@@ -63,6 +63,8 @@ Message sweep_message(const SweepInput& in, MessageKind kind, size_t d) {
     case MessageKind::sign: return message_sign(in.bits, d);
     case MessageKind::sparse: return message_sparse(in.indices, in.signs, d);
     case MessageKind::ternary: break;  // the sweep sends sparse lists, not ternary bitmaps
+    case MessageKind::scaled_sign:
+    case MessageKind::sparse_fp32: break;  // nor the efsign / topk messages (sweep_kind never picks them)
     }
     return {};
 }
@@ -120,6 +122,8 @@ uint64_t sweep_count_wrong(const Update& got, MessageKind sent, const SweepExpec
                      bit_get(got.positive, i) != bit_get(expected.positive, i);
         return wrong;
     }
+    case MessageKind::scaled_sign:
+    case MessageKind::sparse_fp32: break;  // never swept
     }
     return d;
 }

@@ -54,7 +54,7 @@ const char* pattern_name(Pattern p) {
 
 int vote_at(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t i) {
     uint64_t h = mix(seed, r, i);
-    bool ternary = kind != MessageKind::sign;
+    bool ternary = kind != MessageKind::sign && kind != MessageKind::scaled_sign;
     switch (p) {
         case Pattern::random: return ternary ? int(h % 3) - 1 : (h & 1 ? 1 : -1);
         case Pattern::split: return (r < P / 2) != bool(i & 1) ? 1 : -1;
@@ -65,6 +65,18 @@ int vote_at(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t i) 
 }
 
 float value_at(uint64_t seed, int r, size_t i) { return float(int(mix(seed, r, i) % 65) - 32) * 0.25f; }
+
+// Rank r's scale in a scaled sign message: a value_at past every coordinate.
+float scale_at(uint64_t seed, int r) { return value_at(seed, r, SIZE_MAX); }
+
+// What rank r adds to the mean on coordinate i for the kinds with values.
+float contribution_at(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t i) {
+    switch (kind) {
+        case MessageKind::scaled_sign: return float(vote_at(p, kind, seed, r, P, i)) * scale_at(seed, r);
+        case MessageKind::sparse_fp32: return vote_at(p, kind, seed, r, P, i) ? value_at(seed, r, i) : 0.0f;
+        default: return value_at(seed, r, i);
+    }
+}
 
 OwnedMessage make_message(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t d) {
     OwnedMessage m;
@@ -79,6 +91,17 @@ OwnedMessage make_message(Pattern p, MessageKind kind, uint64_t seed, int r, int
             for (size_t i = 0; i < d; ++i)
                 if (vote_at(p, kind, seed, r, P, i) > 0) set_bit(&m.bits, i);
             m.msg = message_sign(m.bits, d);
+            break;
+        case MessageKind::scaled_sign:
+            m.bits.assign(words, 0);
+            for (size_t i = 0; i < d; ++i)
+                if (vote_at(p, kind, seed, r, P, i) > 0) set_bit(&m.bits, i);
+            m.msg = message_scaled_sign(m.bits, scale_at(seed, r), d);
+            break;
+        case MessageKind::sparse_fp32:
+            for (size_t i = 0; i < d; ++i)
+                if (vote_at(p, kind, seed, r, P, i)) m.indices.push_back(uint32_t(i)), m.values.push_back(value_at(seed, r, i));
+            m.msg = message_sparse_fp32(m.indices, m.values, d);
             break;
         case MessageKind::ternary:
             m.voted.assign(words, 0);
@@ -107,11 +130,11 @@ OwnedMessage make_message(Pattern p, MessageKind kind, uint64_t seed, int r, int
 Update reference_update(Pattern p, MessageKind kind, uint64_t seed, int P, size_t d) {
     Update u;
     size_t words = bitmap_words(d);
-    if (kind == MessageKind::fp32) {
+    if (kind == MessageKind::fp32 || kind == MessageKind::scaled_sign || kind == MessageKind::sparse_fp32) {
         u.kind = MessageKind::fp32;
         for (size_t i = 0; i < d; ++i) {
-            float sum = 0;
-            for (int r = 0; r < P; ++r) sum += value_at(seed, r, i);
+            float sum = 0;  // multiples of 0.25: exact in any order
+            for (int r = 0; r < P; ++r) sum += contribution_at(p, kind, seed, r, P, i);
             u.values.push_back(sum / float(P));
         }
         return u;

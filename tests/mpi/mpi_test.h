@@ -31,7 +31,10 @@ const char* pattern_name(Pattern p);
 // Rank r's vote on coordinate i: +1 or -1 for sign messages, -1, 0 or +1 for ternary/sparse.
 int vote_at(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t i);
 // Rank r's fp32 value on coordinate i: a multiple of 0.25 in [-8, 8], so sums are exact.
+// scaled_sign messages send vote_at * scale_at(seed, r); sparse_fp32 ones
+// send value_at where vote_at (ternary rules) is nonzero.
 float value_at(uint64_t seed, int r, size_t i);
+float scale_at(uint64_t seed, int r);
 
 // One rank's message, owning its buffers.
 struct OwnedMessage {

@@ -28,6 +28,7 @@ struct Case {
 std::vector<Pattern> patterns_of(MessageKind kind) {
     switch (kind) {
         case MessageKind::fp32: return {Pattern::random};
+        case MessageKind::scaled_sign: return {Pattern::random, Pattern::split};
         case MessageKind::sign: return {Pattern::random, Pattern::split};
         default: return {Pattern::random, Pattern::split, Pattern::sparse, Pattern::none};
     }
@@ -137,13 +138,17 @@ TEST(VoteTies, SignTiesGoPlusTernaryTiesGoZero) {
 TEST(StrategyCheck, RejectsExactlyTheImpossiblePairs) {
     const unsigned votes = kind_bit(MessageKind::sign) | kind_bit(MessageKind::ternary) | kind_bit(MessageKind::sparse);
     const std::pair<const char*, unsigned> expected[] = {
-        {"allreduce", kind_bit(MessageKind::fp32)},
+        {"allreduce", kind_bit(MessageKind::fp32) | kind_bit(MessageKind::scaled_sign) |
+                          kind_bit(MessageKind::sparse_fp32)},
         {"vote-allreduce", votes},
         {"vote-rsag", votes},
         {"vote-alltoall", votes},
         {"vote-gather", votes},
         {"sparse-allgather", kind_bit(MessageKind::ternary) | kind_bit(MessageKind::sparse)},
-        {"auto", votes | kind_bit(MessageKind::fp32)},
+        {"sign-allgather", kind_bit(MessageKind::scaled_sign)},
+        {"sparse-allgather-fp32", kind_bit(MessageKind::sparse_fp32)},
+        {"auto", votes | kind_bit(MessageKind::fp32) | kind_bit(MessageKind::scaled_sign) |
+                     kind_bit(MessageKind::sparse_fp32)},
     };
     ASSERT_EQ(strategy_table().size(), std::size(expected));
     for (auto [name, accepts] : expected) {
@@ -198,6 +203,8 @@ TEST(ModelBytes, FollowTheDesignTable) {
     EXPECT_DOUBLE_EQ(model("vote-alltoall", MessageKind::sign), 2 * (P - 1) / P * d / 8);
     EXPECT_DOUBLE_EQ(model("vote-gather", MessageKind::sign), (P - 1 + 2) * d / 8);  // + log2(4) broadcast sends
     EXPECT_DOUBLE_EQ(model("sparse-allgather", MessageKind::sparse, 5000), (P - 1) * 5000);
+    EXPECT_DOUBLE_EQ(model("sign-allgather", MessageKind::scaled_sign), (P - 1) * (d / 8 + 8));
+    EXPECT_DOUBLE_EQ(model("sparse-allgather-fp32", MessageKind::sparse_fp32, 8000), (P - 1) * 8000);
     EXPECT_TRUE(std::isnan(model("auto", MessageKind::sign)));
 }
 

@@ -1,0 +1,153 @@
+// The compressors of DESIGN.md section 3: grad [d] -> one rank's message.
+// sign(0) = +1 for dense signs (sign_pack); ternary and sparse messages vote
+// only where the value is nonzero.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <utility>
+
+#include "compress/compressors.h"
+#include "kernels.h"
+
+namespace bitvote {
+
+namespace {
+
+// K of one layer: max(1, round(density * count)), at most count.
+size_t layer_k(double density, size_t count) {
+    return std::min(count, std::max<size_t>(1, size_t(std::llround(density * double(count)))));
+}
+
+// m->indices = every layer's top-K of |acc|, as arena indices, ascending
+// (layers are in arena order and topk_select returns each layer's ascending).
+void select_topk_per_layer(Method* m, std::span<const float> acc) {
+    size_t total = 0;
+    for (const Segment& s : m->segments) total += layer_k(m->cfg.density, s.count);
+    m->indices.resize(total);
+    size_t n = 0;
+    for (const Segment& s : m->segments) {
+        std::span<uint32_t> out = std::span(m->indices).subspan(n, layer_k(m->cfg.density, s.count));
+        size_t got = topk_select(acc.subspan(s.offset, s.count), out.size(), out);
+        for (size_t j = 0; j < got; ++j) m->indices[n + j] = uint32_t(out[j] + s.offset);
+        n += got;
+    }
+    m->indices.resize(n);
+}
+
+Message sign_message(Method* m, std::span<const float> x) {
+    sign_pack(x, m->bits);
+    return message_sign(m->bits, x.size());
+}
+
+// Two independent standard normals from one 64-bit draw (Box-Muller on two
+// 24-bit uniforms): the pair for coordinates 2k and 2k + 1.
+std::pair<float, float> draw_normal_pair(uint64_t key, uint64_t k) {
+    uint64_t h = draw_bits(key, k);
+    float u1 = float((h >> 40) + 1) * 0x1.0p-24f, u2 = float(h & 0xffffff) * 0x1.0p-24f;  // (0, 1], [0, 1)
+    float r = std::sqrt(-2.0f * std::log(u1)), theta = 2.0f * std::numbers::pi_v<float> * u2;
+    return {r * std::cos(theta), r * std::sin(theta)};
+}
+
+}  // namespace
+
+Message compress_sgd(Method*, std::span<const float> grad, int64_t) { return message_fp32(grad); }
+
+Message compress_signsgd(Method* m, std::span<const float> grad, int64_t) { return sign_message(m, grad); }
+
+// v = beta v + (1 - beta) g; send sign(v).
+Message compress_signum(Method* m, std::span<const float> grad, int64_t) {
+    const float beta = m->cfg.momentum;
+    for (size_t i = 0; i < grad.size(); ++i) m->memory[i] = beta * m->memory[i] + (1 - beta) * grad[i];
+    return sign_message(m, m->memory);
+}
+
+// a += g; per layer the K largest |a| vote sign(a) (a zero entry does not
+// vote); a = 0 where sent.
+Message compress_s3gd(Method* m, std::span<const float> grad, int64_t) {
+    for (size_t i = 0; i < grad.size(); ++i) m->memory[i] += grad[i];
+    select_topk_per_layer(m, m->memory);
+    size_t k = 0;
+    m->signs.assign(bitmap_words(m->indices.size()), 0);
+    for (uint32_t i : m->indices) {
+        float a = m->memory[i];
+        if (a == 0) continue;
+        m->signs[k / 64] |= uint64_t(a > 0) << (k % 64);
+        m->indices[k++] = i;
+        m->memory[i] = 0;
+    }
+    m->indices.resize(k);
+    return message_sparse(m->indices, m->signs, grad.size());
+}
+
+// Per coordinate, with probability min(1, |g_i| / B) vote sign(g_i); B = the
+// layer's max |g| (budget 0) or the fixed budget. No error memory.
+Message compress_magsparse(Method* m, std::span<const float> grad, int64_t step) {
+    const uint64_t key = draw_key(m->cfg, DrawPurpose::magsparse, step);
+    for (const Segment& s : m->segments) {
+        std::span<const float> g = grad.subspan(s.offset, s.count);
+        float B = float(m->cfg.budget);
+        if (B <= 0) {
+            B = 0;
+            for (float x : g) B = std::max(B, std::fabs(x));
+        }
+#pragma omp parallel for schedule(static)
+        for (size_t j = 0; j < s.count; ++j) {
+            size_t i = s.offset + j;
+            bool keep = B > 0 && draw_uniform(key, i) < std::min(1.0f, std::fabs(g[j]) / B);
+            m->values[i] = keep ? g[j] : 0.0f;
+        }
+    }
+    ternary_pack(m->values, m->voted, m->positive);
+    return message_ternary(m->voted, m->positive, grad.size());
+}
+
+// sign(g + b xi), xi ~ N(0, 1) or uniform[-1, 1] * sqrt(3) (unit variance).
+// Each coordinate's draw depends on i alone, so the threads split freely.
+Message compress_noisysign(Method* m, std::span<const float> grad, int64_t step) {
+    const uint64_t key = draw_key(m->cfg, DrawPurpose::noise, step);
+    const float b = m->cfg.noise, sqrt3 = std::sqrt(3.0f);
+    const size_t d = grad.size();
+    float* out = m->values.data();
+    if (m->cfg.noise_kind == NoiseKind::gaussian) {
+#pragma omp parallel for schedule(static)
+        for (size_t k = 0; k < (d + 1) / 2; ++k) {
+            auto [z0, z1] = draw_normal_pair(key, k);
+            out[2 * k] = grad[2 * k] + b * z0;
+            if (2 * k + 1 < d) out[2 * k + 1] = grad[2 * k + 1] + b * z1;
+        }
+    } else {
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < d; ++i) out[i] = grad[i] + b * (2 * draw_uniform(key, i) - 1) * sqrt3;
+    }
+    return sign_message(m, m->values);
+}
+
+// p = lr g + e; delta = (|p|_1 / d) sign(p); e = p - delta. Sends delta as
+// a scaled sign (sign(0) = +1, as sign_pack).
+Message compress_efsign(Method* m, std::span<const float> grad, int64_t) {
+    const size_t d = grad.size();
+    double l1 = 0;
+    for (size_t i = 0; i < d; ++i) {
+        m->memory[i] += m->cfg.lr * grad[i];
+        l1 += std::fabs(m->memory[i]);
+    }
+    const float scale = d ? float(l1 / double(d)) : 0.0f;
+    sign_pack(m->memory, m->bits);
+    for (float& e : m->memory) e -= e < 0 ? -scale : scale;
+    return message_scaled_sign(m->bits, scale, d);
+}
+
+// a = e + g; per layer the K largest |a| are sent as (index, value) pairs;
+// e = a with the sent entries zeroed.
+Message compress_topk(Method* m, std::span<const float> grad, int64_t) {
+    for (size_t i = 0; i < grad.size(); ++i) m->memory[i] += grad[i];
+    select_topk_per_layer(m, m->memory);
+    const size_t k = m->indices.size();
+    for (size_t j = 0; j < k; ++j) {
+        m->values[j] = m->memory[m->indices[j]];
+        m->memory[m->indices[j]] = 0;
+    }
+    return message_sparse_fp32(m->indices, std::span<const float>(m->values).first(k), grad.size());
+}
+
+}  // namespace bitvote

@@ -1,0 +1,201 @@
+// The method table (one row per --method), the start-up checks, method_make,
+// method_compress and the optimizers behind method_apply.
+#include "compress/method.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "comm/mpi_check.h"
+#include "compress/compressors.h"
+#include "kernels.h"
+
+namespace bitvote {
+
+namespace {
+
+struct MethodRow {
+    MethodKind kind;
+    std::string_view name;
+    MessageKind message;
+    // Best of a small grid on Fashion-MNIST, mlp, 4 ranks x batch 64, 2 epochs
+    // (sgd 0.05: 86.2 %, signsgd 1e-4: 80.3 %, signum 1e-4: 84.3 %, s3gd 0.01:
+    // 87.2 %, magsparse 3e-3: 84.8 %, noisysign 1e-4 (b = 1e-3): 79.9 %,
+    // efsign 0.3: 86.0 %, topk 0.1: 85.9 % test accuracy).
+    float default_lr;
+    Message (*compress)(Method* m, std::span<const float> grad, int64_t step);
+    void (*apply)(Method* m, const Update& u, std::span<float> w);
+};
+
+const MethodRow methods[] = {  // in MethodKind order
+    {MethodKind::sgd, "sgd", MessageKind::fp32, 0.05f, compress_sgd, apply_heavy_ball},
+    {MethodKind::signsgd, "signsgd", MessageKind::sign, 1e-4f, compress_signsgd, apply_vote},
+    {MethodKind::signum, "signum", MessageKind::sign, 1e-4f, compress_signum, apply_vote},
+    {MethodKind::s3gd, "s3gd", MessageKind::sparse, 0.01f, compress_s3gd, apply_vote},
+    {MethodKind::magsparse, "magsparse", MessageKind::ternary, 3e-3f, compress_magsparse, apply_vote},
+    {MethodKind::noisysign, "noisysign", MessageKind::sign, 1e-4f, compress_noisysign, apply_vote},
+    {MethodKind::efsign, "efsign", MessageKind::scaled_sign, 0.3f, compress_efsign, apply_delta},
+    {MethodKind::topk, "topk", MessageKind::sparse_fp32, 0.1f, compress_topk, apply_sgd},
+};
+
+const MethodRow& row(MethodKind k) { return methods[size_t(k)]; }
+
+const std::string_view aggregate_names_[] = {"vote", "weighted", "median"};
+const std::string_view attack_names_[] = {"flip", "random", "zero", "scaled", "alie"};
+
+template <class Kind, size_t N>
+bool parse_name(const std::string_view (&names)[N], std::string_view name, Kind* out) {
+    for (size_t i = 0; i < N; ++i)
+        if (names[i] == name) return *out = Kind(i), true;
+    return false;
+}
+
+std::string join(const std::vector<std::string_view>& names) {
+    std::string s;
+    for (std::string_view n : names) s += (s.empty() ? "" : ", ") + std::string(n);
+    return s;
+}
+
+// The methods that send messages of kind k.
+std::string methods_sending(MessageKind k) {
+    std::vector<std::string_view> names;
+    for (const MethodRow& r : methods)
+        if (r.message == k) names.push_back(r.name);
+    return join(names);
+}
+
+// w *= 1 - lr wd (the decay term of w -= lr (u + wd w)), before a fused apply.
+void decay_weights(const MethodConfig& cfg, std::span<float> w) {
+    if (cfg.weight_decay == 0) return;
+    const float keep = 1 - cfg.lr * cfg.weight_decay;
+    for (float& x : w) x *= keep;
+}
+
+void expect_update(const Method& m, const Update& u, bool ok) {
+    if (!ok)
+        fatal("method '%s' got a %s update (its message is %s)", std::string(row(m.cfg.kind).name).c_str(),
+              std::string(message_kind_name(u.kind)).c_str(),
+              std::string(message_kind_name(row(m.cfg.kind).message)).c_str());
+}
+
+}  // namespace
+
+std::string_view method_name(MethodKind k) { return row(k).name; }
+
+bool method_parse(std::string_view name, MethodKind* out) {
+    for (const MethodRow& r : methods)
+        if (r.name == name) return *out = r.kind, true;
+    return false;
+}
+
+float method_default_lr(MethodKind k) { return row(k).default_lr; }
+MessageKind method_message_kind(MethodKind k) { return row(k).message; }
+
+std::string_view aggregate_name(AggregateKind k) { return aggregate_names_[size_t(k)]; }
+bool aggregate_parse(std::string_view name, AggregateKind* out) { return parse_name(aggregate_names_, name, out); }
+std::string_view attack_name(AttackKind k) { return attack_names_[size_t(k)]; }
+bool attack_parse(std::string_view name, AttackKind* out) { return parse_name(attack_names_, name, out); }
+
+std::string method_check(MethodKind k, const Strategy& s, AggregateKind a) {
+    const MessageKind kind = row(k).message;
+    const std::string method = "method '" + std::string(row(k).name) + "' sends " +
+                               std::string(message_kind_name(kind)) + " messages";
+    switch (a) {
+        case AggregateKind::vote: {
+            if (strategy_check(s, kind).empty()) return "";
+            std::vector<std::string_view> valid;
+            for (const Strategy& t : strategy_table())
+                if (t.accepts & kind_bit(kind)) valid.push_back(t.name);
+            return method + "; strategy '" + std::string(s.name) + "' cannot exchange them (valid strategies: " +
+                   join(valid) + ")";
+        }
+        case AggregateKind::weighted:
+            if (kind == MessageKind::sign) return "";
+            return method + "; --aggregate weighted needs sign messages (methods: " +
+                   methods_sending(MessageKind::sign) + ")";
+        case AggregateKind::median:
+            if (kind == MessageKind::fp32) return "";
+            return method + "; --aggregate median needs fp32 messages (methods: " +
+                   methods_sending(MessageKind::fp32) + ")";
+    }
+    return "unknown aggregator";
+}
+
+std::string attack_check(MethodKind k, AttackKind a) {
+    const MessageKind kind = row(k).message;
+    if (a == AttackKind::scaled && !message_has_values(kind))
+        return "--attack scaled needs a message with values (methods: " + methods_sending(MessageKind::fp32) + ", " +
+               methods_sending(MessageKind::scaled_sign) + ", " + methods_sending(MessageKind::sparse_fp32) + ")";
+    if (a == AttackKind::alie && kind != MessageKind::fp32)
+        return "--attack alie needs fp32 messages (methods: " + methods_sending(MessageKind::fp32) + ")";
+    if (a == AttackKind::zero && kind == MessageKind::sign)
+        return "--attack zero cannot abstain in a dense sign message (method '" + std::string(row(k).name) +
+               "'); use a ternary, sparse or fp32 method";
+    return "";
+}
+
+Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, size_t d) {
+    Method m;
+    m.cfg = cfg;
+    if (m.cfg.lr == 0) m.cfg.lr = method_default_lr(cfg.kind);
+    m.segments.assign(segments.begin(), segments.end());
+    if (m.segments.empty()) m.segments.push_back({"all", 0, d});
+    m.memory.assign(d, 0.0f);
+    if (row(cfg.kind).apply == apply_heavy_ball || row(cfg.kind).apply == apply_sgd) m.velocity.assign(d, 0.0f);
+    m.values.assign(d, 0.0f);
+    m.bits.assign(bitmap_words(d), 0);
+    m.voted.assign(bitmap_words(d), 0);
+    m.positive.assign(bitmap_words(d), 0);
+    return m;
+}
+
+std::string gradient_check(std::span<const float> grad, int64_t step) {
+    for (size_t i = 0; i < grad.size(); ++i)
+        if (!std::isfinite(grad[i]))
+            return "non-finite gradient at step " + std::to_string(step) + ": g[" + std::to_string(i) +
+                   "] = " + std::to_string(grad[i]) + " (lower --lr, or check the data)";
+    return "";
+}
+
+Message method_compress(Method* m, std::span<const float> grad, int64_t step) {
+    // Usually every rank diverges at the same step: one message from rank 0 (a
+    // rank that alone sees it prints it itself, a moment later).
+    if (std::string why = gradient_check(grad, step); !why.empty()) fatal_collective("%s", why.c_str());
+    return row(m->cfg.kind).compress(m, grad, step);
+}
+
+void method_apply(Method* m, const Update& update, std::span<float> weights, int64_t) {
+    row(m->cfg.kind).apply(m, update, weights);
+}
+
+void apply_vote(Method* m, const Update& u, std::span<float> w) {
+    expect_update(*m, u, u.kind == MessageKind::sign || u.kind == MessageKind::ternary);
+    decay_weights(m->cfg, w);
+    if (u.kind == MessageKind::sign) sign_unpack_apply(u.bits, m->cfg.lr, w);
+    else ternary_unpack_apply(u.voted, u.positive, m->cfg.lr, w);
+}
+
+namespace {
+
+// v = mu v + (u + wd w); w -= lr v.
+void sgd_step(Method* m, const Update& u, std::span<float> w, float mu) {
+    expect_update(*m, u, u.kind == MessageKind::fp32 && u.values.size() == w.size());
+    const float wd = m->cfg.weight_decay, lr = m->cfg.lr;
+    for (size_t i = 0; i < w.size(); ++i) {
+        m->velocity[i] = mu * m->velocity[i] + (u.values[i] + wd * w[i]);
+        w[i] -= lr * m->velocity[i];
+    }
+}
+
+}  // namespace
+
+void apply_heavy_ball(Method* m, const Update& u, std::span<float> w) { sgd_step(m, u, w, m->cfg.momentum); }
+
+void apply_sgd(Method* m, const Update& u, std::span<float> w) { sgd_step(m, u, w, 0.0f); }
+
+void apply_delta(Method* m, const Update& u, std::span<float> w) {
+    expect_update(*m, u, u.kind == MessageKind::fp32 && u.values.size() == w.size());
+    decay_weights(m->cfg, w);
+    for (size_t i = 0; i < w.size(); ++i) w[i] -= u.values[i];
+}
+
+}  // namespace bitvote

@@ -1,0 +1,214 @@
+// Reading sweep rows and run files, fitting alpha and beta (see calibrate.h).
+#include "project/calibrate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "compress/method.h"
+#include "project/json_fields.h"
+
+namespace bitvote {
+namespace {
+
+bool kind_parse(const std::string& name, MessageKind* out) {
+    for (int k = 0; k < message_kind_count; ++k)
+        if (message_kind_name(MessageKind(k)) == name) return (*out = MessageKind(k)), true;
+    return false;
+}
+
+// One sweep JSON object -> a point; *usable false for auto and one-rank rows.
+bool sweep_point_make(const JsonFields& f, bool use_min_time, SweepPoint* p, bool* usable, std::string* error) {
+    std::string kind;
+    double ranks = 0, d = 0, time_us = 0, model_bytes = 0;
+    if (!json_field_string(f, "strategy", &p->label) || !json_field_number(f, "ranks", &ranks) ||
+        !json_field_number(f, "d", &d) || !json_field_number(f, use_min_time ? "time_us_min" : "time_us_avg", &time_us))
+        return (*error = "not a sweep row (needs strategy, ranks, d, time_us_avg, time_us_min)"), false;
+    p->strategy = strategy_find(p->label.substr(0, p->label.find(':')));
+    if (!p->strategy) return (*error = "unknown strategy '" + p->label + "'"), false;
+    if (!json_field_string(f, "kind", &kind) || !kind_parse(kind, &p->kind))
+        return (*error = "no message kind (a sweep file from an older bitvote?)"), false;
+    if (ranks < 1 || d < 1) return (*error = "ranks and d must be positive"), false;
+    p->ranks = int(ranks);
+    p->d = uint64_t(d);
+    p->time_s = 1e-6 * time_us;
+    *usable = p->ranks > 1 && std::isfinite(p->strategy->model_rounds(p->ranks));
+    if (!*usable) return true;
+    if (!(time_us > 0)) return (*error = "an exchange between ranks took no time"), false;
+    if (p->kind == MessageKind::sparse || p->kind == MessageKind::sparse_fp32) {
+        if (!json_field_number(f, "model_bytes", &model_bytes))
+            return (*error = "sparse row without model_bytes"), false;
+        p->encoded_bytes = model_bytes / (p->ranks - 1);
+    }
+    p->rounds = p->strategy->model_rounds(p->ranks);
+    p->bytes = p->strategy->model_bytes(p->kind, p->d, p->ranks, size_t(p->encoded_bytes));
+    return true;
+}
+
+// Sum of squared relative residuals.
+double relative_sse(std::span<const SweepPoint> points, AlphaBeta ab) {
+    double sse = 0;
+    for (const SweepPoint& p : points) sse += std::pow(point_model_seconds(p, ab) / p.time_s - 1, 2);
+    return sse;
+}
+
+// Minimises sum (alpha x_i + beta y_i - 1)^2, x_i = rounds / t, y_i = bytes / t,
+// over alpha, beta >= 0: the free solution when it is feasible, else the better
+// of the two one-term fits (the optimum then lies on an axis).
+AlphaBeta least_squares_nonnegative(std::span<const SweepPoint> points) {
+    double xx = 0, xy = 0, yy = 0, x1 = 0, y1 = 0;
+    for (const SweepPoint& p : points) {
+        const double x = p.rounds / p.time_s, y = p.bytes / p.time_s;
+        xx += x * x, xy += x * y, yy += y * y, x1 += x, y1 += y;
+    }
+    AlphaBeta only_alpha{xx > 0 ? x1 / xx : 0, 0};
+    AlphaBeta only_beta{0, yy > 0 ? y1 / yy : 0};
+    // Cramer's rule on the normal equations, columns scaled to unit norm.
+    const double sx = std::sqrt(xx), sy = std::sqrt(yy);
+    const double c = sx > 0 && sy > 0 ? xy / (sx * sy) : 1;
+    const double det = 1 - c * c;
+    if (det > 1e-12) {
+        const double bx = x1 / sx, by = y1 / sy;
+        AlphaBeta both{(bx - c * by) / det / sx, (by - c * bx) / det / sy};
+        if (both.alpha_s >= 0 && both.beta_s_per_byte >= 0) return both;
+    }
+    return relative_sse(points, only_alpha) <= relative_sse(points, only_beta) ? only_alpha : only_beta;
+}
+
+}  // namespace
+
+bool sweep_points_read(const std::string& path, bool use_min_time, std::vector<SweepPoint>* out, int* skipped,
+                       std::string* error) {
+    std::ifstream in(path);
+    if (!in) return (*error = "cannot read sweep file '" + path + "'"), false;
+    std::string line, why;
+    for (int n = 1; std::getline(in, line); ++n) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        JsonFields f;
+        SweepPoint p;
+        bool usable = false;
+        if (!json_fields_parse(line, &f, &why) || !sweep_point_make(f, use_min_time, &p, &usable, &why))
+            return (*error = path + ":" + std::to_string(n) + ": " + why), false;
+        if (usable) out->push_back(p);
+        else ++*skipped;
+    }
+    return true;
+}
+
+double point_model_seconds(const SweepPoint& p, AlphaBeta ab) {
+    return ab.alpha_s * p.rounds + ab.beta_s_per_byte * p.bytes;
+}
+
+Fit fit_alpha_beta(std::span<const SweepPoint> points, const std::string& label) {
+    Fit fit;
+    fit.label = label;
+    fit.points = int(points.size());
+    if (points.empty()) return fit;
+    fit.ab = least_squares_nonnegative(points);
+    for (const SweepPoint& p : points)
+        fit.max_rel_error = std::max(fit.max_rel_error, std::abs(point_model_seconds(p, fit.ab) / p.time_s - 1));
+    fit.rms_rel_error = std::sqrt(relative_sse(points, fit.ab) / double(points.size()));
+    return fit;
+}
+
+std::vector<Fit> fit_per_strategy(std::span<const SweepPoint> points) {
+    std::vector<std::string> labels;
+    for (const SweepPoint& p : points)
+        if (std::find(labels.begin(), labels.end(), p.label) == labels.end()) labels.push_back(p.label);
+    std::vector<Fit> fits;
+    for (const std::string& label : labels) {
+        std::vector<SweepPoint> mine;
+        std::copy_if(points.begin(), points.end(), std::back_inserter(mine),
+                     [&](const SweepPoint& p) { return p.label == label; });
+        fits.push_back(fit_alpha_beta(mine, label));
+    }
+    return fits;
+}
+
+const Fit* fit_find(std::span<const Fit> fits, const std::string& label) {
+    for (const Fit& f : fits)
+        if (f.label == label) return &f;
+    return nullptr;
+}
+
+double best_baseline_ratio(std::span<const SweepPoint> points, std::string* best_label) {
+    auto is_forced = [](const SweepPoint& p) { return p.label.rfind("allreduce:", 0) == 0; };
+    auto default_at = [&](const SweepPoint& v) {
+        return std::find_if(points.begin(), points.end(), [&](const SweepPoint& a) {
+            return a.label == "allreduce" && a.ranks == v.ranks && a.d == v.d;
+        });
+    };
+    const SweepPoint* best = nullptr;  // fastest forced row at the largest (ranks, d) measured both ways
+    for (const SweepPoint& v : points) {
+        if (!is_forced(v) || default_at(v) == points.end()) continue;
+        const bool larger = !best || std::pair(v.ranks, v.d) > std::pair(best->ranks, best->d);
+        const bool same = best && std::pair(v.ranks, v.d) == std::pair(best->ranks, best->d);
+        if (larger || (same && v.time_s < best->time_s)) best = &v;
+    }
+    if (!best) return 0;
+    *best_label = best->label;
+    return best->time_s / default_at(*best)->time_s;
+}
+
+bool run_profile_read(const std::string& path, RunProfile* out, std::string* error) {
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in) return (*error = "cannot read run file '" + path + "'"), false;
+    JsonFields f;
+    std::string why;
+    if (!json_fields_parse(text, &f, &why)) return (*error = path + ": " + why), false;
+    double ranks = 0, params = 0, batch = 0, step_ms = 0;
+    MethodKind method;
+    const bool complete = json_field_string(f, "method", &out->method) &&
+                          json_field_string(f, "strategy", &out->strategy) && json_field_number(f, "ranks", &ranks) &&
+                          json_field_number(f, "params", &params) && json_field_number(f, "batch", &batch) &&
+                          json_field_number(f, "step_ms_median", &step_ms) &&
+                          json_field_number(f, "bytes_per_iter.payload_sent", &out->payload_sent);
+    if (!complete)
+        return (*error = path + ": not a train summary (needs method, strategy, ranks, params, batch, step_ms_median, "
+                                "bytes_per_iter.payload_sent)"), false;
+    if (!method_parse(out->method, &method)) return (*error = path + ": unknown method '" + out->method + "'"), false;
+    if (!strategy_find(out->strategy)) return (*error = path + ": unknown strategy '" + out->strategy + "'"), false;
+    if (ranks < 1 || params < 1 || batch < 1 || !(step_ms > 0))
+        return (*error = path + ": ranks, params, batch and step_ms_median must be positive"), false;
+    out->path = path;
+    out->kind = method_message_kind(method);
+    out->ranks = int(ranks);
+    out->params = uint64_t(params);
+    out->batch = int(batch);
+    out->step_s = 1e-3 * step_ms;
+    json_field_number(f, "density", &out->density);
+    json_field_string(f, "transport", &out->transport);
+    for (int p = 0; p < phase_count; ++p) {
+        double share = 0;
+        if (!json_field_number(f, std::string("time_share.") + phase_name(Phase(p)), &share))
+            return (*error = path + ": no time_share." + phase_name(Phase(p))), false;
+        out->phase_s[size_t(p)] = share * out->step_s;
+    }
+    return true;
+}
+
+bool run_files_find(std::span<const std::string> paths, std::vector<std::string>* out, std::string* error) {
+    namespace fs = std::filesystem;
+    for (const std::string& path : paths) {
+        std::error_code ec;
+        const size_t before = out->size();
+        if (fs::is_regular_file(path, ec)) out->push_back(path);
+        else if (fs::is_directory(path, ec))
+            for (const fs::directory_entry& e : fs::recursive_directory_iterator(path, ec))
+                if (e.is_regular_file() && e.path().filename() == "summary.json") out->push_back(e.path().string());
+        if (out->size() == before) return (*error = "no summary.json at or under '" + path + "'"), false;
+        std::sort(out->begin() + long(before), out->end());
+    }
+    return true;
+}
+
+double run_local_seconds(const RunProfile& r) {
+    double s = 0;
+    for (int p = 0; p < phase_count; ++p)
+        if (Phase(p) != Phase::comm) s += r.phase_s[size_t(p)];
+    return s;
+}
+
+}  // namespace bitvote

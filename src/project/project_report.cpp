@@ -1,0 +1,156 @@
+// The text tables and JSON lines of `bitvote project` (see project_report.h).
+#include "project/project_report.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "train/json_writer.h"
+
+namespace bitvote {
+namespace {
+
+// "+12.3%": predicted over measured, less one.
+std::string error_cell(double predicted_s, double measured_s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%+.1f%%", 100 * (predicted_s / measured_s - 1));
+    return text;
+}
+
+std::string strategy_cell(const ProjectionRow& r) { return r.picked.empty() ? r.strategy : r.strategy + ">" + r.picked; }
+
+std::string method_cell(const std::string& method) { return method.empty() ? "(sweep)" : method; }
+
+// GB/s of a beta (s/byte); inf for 0.
+double gigabytes_per_s(AlphaBeta ab) { return ab.beta_s_per_byte > 0 ? 1e-9 / ab.beta_s_per_byte : INFINITY; }
+
+void print_fit(const Fit& f) {
+    std::printf("#   %-30s %6d %11.3f %11.4f %10.3f %8.1f%% %8.1f%%\n", f.label.c_str(), f.points, 1e6 * f.ab.alpha_s,
+                1e9 * f.ab.beta_s_per_byte, gigabytes_per_s(f.ab), 100 * f.rms_rel_error, 100 * f.max_rel_error);
+}
+
+}  // namespace
+
+AlphaBeta fitted_alpha_beta(const FittedModel& m, const std::string& label) {
+    const Fit* f = fit_find(m.per_strategy, label);
+    return f ? f->ab : m.global.ab;
+}
+
+void report_fits(const FittedModel& m, int skipped_rows, bool use_min_time) {
+    std::printf("# fit: time_us_%s = alpha * model_rounds(P) + beta * model_bytes(kind, d, P), least squares of the "
+                "relative residuals, alpha, beta >= 0 (%d sweep rows used, %d skipped: auto or one rank)\n",
+                use_min_time ? "min" : "avg", m.global.points, skipped_rows);
+    std::printf("#   %-30s %6s %11s %11s %10s %9s %9s\n", "strategy", "points", "alpha_us", "beta_ns/B", "GB/s",
+                "rms_err", "max_err");
+    for (const Fit& f : m.per_strategy) print_fit(f);
+    print_fit(m.global);
+}
+
+void report_sweep_checks(std::span<const SweepPoint> points, const FittedModel& m) {
+    std::printf("# validation, sweep: measured exchange time beside the fitted model's (own strategy's fit; global fit)\n");
+    std::printf("#   %-30s %5s %10s %12s %12s %12s %8s %12s %8s\n", "strategy", "ranks", "d", "model_B", "measured_us",
+                "fit_us", "err", "global_us", "err");
+    for (const SweepPoint& p : points) {
+        const double own_s = point_model_seconds(p, fitted_alpha_beta(m, p.label));
+        const double global_s = point_model_seconds(p, m.global.ab);
+        std::printf("    %-30s %5d %10llu %12.0f %12.1f %12.1f %8s %12.1f %8s\n", p.label.c_str(), p.ranks,
+                    (unsigned long long)p.d, p.bytes, 1e6 * p.time_s, 1e6 * own_s, error_cell(own_s, p.time_s).c_str(),
+                    1e6 * global_s, error_cell(global_s, p.time_s).c_str());
+    }
+}
+
+void report_run_checks(std::span<const RunProfile> runs, const FittedModel* m, AlphaBeta link, double density) {
+    std::printf("# validation, runs: measured step and comm (step_ms_median x time_share) beside the prediction: "
+                "measured non-comm phases + model comm (%s)\n",
+                m ? "its strategy's fit, else the global fit" : "the given link: nothing fitted");
+    std::printf("#   %-12s %-22s %5s %10s %9s %10s %10s %8s %10s %10s %8s  %s\n", "method", "strategy", "ranks", "params",
+                "transport", "step_ms", "pred_ms", "err", "comm_ms", "pred_ms", "err", "run");
+    for (const RunProfile& r : runs) {
+        const double comm_s = r.phase_s[size_t(Phase::comm)];
+        const Strategy& s = *strategy_find(r.strategy);
+        const AlphaBeta ab = m ? fitted_alpha_beta(*m, r.strategy) : link;
+        const double pred_comm_s = model_seconds(s, r.kind, r.params, r.ranks, size_t(run_encoded_bytes(r, density)), ab);
+        const double pred_step_s = run_local_seconds(r) + pred_comm_s;
+        const bool exchanged = r.ranks > 1 && comm_s > 0;
+        std::printf("    %-12s %-22s %5d %10llu %9s %10.3f %10.3f %8s %10.3f %10.3f %8s  %s\n", r.method.c_str(),
+                    r.strategy.c_str(), r.ranks, (unsigned long long)r.params,
+                    r.transport.empty() ? "?" : r.transport.c_str(), 1e3 * r.step_s, 1e3 * pred_step_s,
+                    exchanged ? error_cell(pred_step_s, r.step_s).c_str() : "-", 1e3 * comm_s, 1e3 * pred_comm_s,
+                    exchanged ? error_cell(pred_comm_s, comm_s).c_str() : "-", r.path.c_str());
+    }
+}
+
+void report_link(AlphaBeta link, const std::string& source, const std::string& best_label, double best_ratio) {
+    std::printf("# projection: link alpha %.3f us, beta %.4f ns/B (%.3f GB/s) [%s]\n", 1e6 * link.alpha_s,
+                1e9 * link.beta_s_per_byte, gigabytes_per_s(link), source.c_str());
+    std::printf("# step = data + compute + compress + aggregate + update (measured per step; data and compute scale "
+                "with the per-rank batch) + comm(P) of the model; baseline: fp32 allreduce, same model\n");
+    if (best_ratio > 0)
+        std::printf("# best measured baseline: %s took %.3fx the default allreduce's time at the largest point "
+                    "measured both ways; its comm is scaled so\n",
+                    best_label.c_str(), best_ratio);
+}
+
+void report_projection(std::span<const ProjectionRow> rows) {
+    std::printf("#%-13s %-34s %6s %11s %13s %11s %11s %13s %9s %9s\n", "method", "strategy", "ranks", "d",
+                "bytes/rank", "comm_ms", "step_ms", "samples/s", "vs_fp32", "vs_best");
+    for (const ProjectionRow& r : rows) {
+        char samples[32] = "-", best[32] = "-";
+        if (r.samples_per_s > 0) std::snprintf(samples, sizeof samples, "%.0f", r.samples_per_s);
+        if (r.best_baseline_step_s > 0) std::snprintf(best, sizeof best, "%.2fx", r.best_baseline_step_s / r.step_s);
+        std::printf(" %-13s %-34s %6d %11llu %13.0f %11.4f %11.4f %13s %8.2fx %9s\n", method_cell(r.method).c_str(),
+                    strategy_cell(r).c_str(), r.ranks, (unsigned long long)r.d, r.bytes_per_rank, 1e3 * r.comm_s,
+                    1e3 * r.step_s, samples, r.baseline_step_s / r.step_s, best);
+    }
+}
+
+void report_crossovers(std::span<const ProjectionRow> rows) {
+    std::printf("# where compression pays: the rank counts at which each strategy's step beats the fp32 allreduce "
+                "baseline's (model), and the best measured allreduce's\n");
+    std::printf("#%-13s %-22s %11s %-16s %-16s\n", "method", "strategy", "d", "vs_fp32", "vs_best");
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const ProjectionRow& r = rows[i];
+        const bool same_group = i > 0 && rows[i - 1].method == r.method && rows[i - 1].strategy == r.strategy &&
+                                rows[i - 1].d == r.d;
+        if (same_group) continue;
+        std::printf(" %-13s %-22s %11llu %-16s %-16s\n", method_cell(r.method).c_str(), r.strategy.c_str(),
+                    (unsigned long long)r.d, crossover_text(rows, r, false).c_str(),
+                    crossover_text(rows, r, true).c_str());
+    }
+}
+
+bool projection_json_write(const std::string& path, std::span<const ProjectionRow> rows, AlphaBeta link,
+                           std::string* error) {
+    FILE* f = std::fopen(path.c_str(), "w");
+    if (!f) return (*error = "cannot write --json file '" + path + "'"), false;
+    for (const ProjectionRow& r : rows) {
+        JsonWriter j;
+        json_object_begin(&j);
+        if (r.method.empty()) json_null(&j, "method");
+        else json_string(&j, "method", r.method);
+        json_string(&j, "strategy", r.strategy);
+        if (!r.picked.empty()) json_string(&j, "picked", r.picked);
+        json_string(&j, "kind", message_kind_name(r.kind));
+        json_int(&j, "ranks", r.ranks);
+        json_int(&j, "d", int64_t(r.d));
+        json_number(&j, "batch", r.batch > 0 ? double(r.batch) : NAN);
+        json_number(&j, "rounds", r.rounds);
+        json_number(&j, "bytes_per_rank", r.bytes_per_rank);
+        json_number(&j, "comm_s", r.comm_s);
+        json_number(&j, "step_s", r.step_s);
+        json_number(&j, "samples_per_s", r.samples_per_s > 0 ? r.samples_per_s : NAN);
+        json_number(&j, "baseline_step_s", r.baseline_step_s);
+        json_number(&j, "speedup_vs_fp32_allreduce", r.baseline_step_s / r.step_s);
+        json_number(&j, "best_baseline_step_s", r.best_baseline_step_s > 0 ? r.best_baseline_step_s : NAN);
+        json_number(&j, "speedup_vs_best_allreduce", r.best_baseline_step_s > 0 ? r.best_baseline_step_s / r.step_s : NAN);
+        json_string(&j, "crossover_vs_fp32_allreduce", crossover_text(rows, r, false));
+        json_number(&j, "alpha_s", link.alpha_s);
+        json_number(&j, "beta_s_per_byte", link.beta_s_per_byte);
+        json_object_end(&j);
+        std::fprintf(f, "%s\n", j.text.c_str());
+    }
+    const bool ok = std::fclose(f) == 0;
+    if (!ok) *error = "cannot write --json file '" + path + "'";
+    return ok;
+}
+
+}  // namespace bitvote

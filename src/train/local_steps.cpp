@@ -1,0 +1,39 @@
+#include "train/local_steps.h"
+
+#include <algorithm>
+
+namespace bitvote {
+namespace {
+
+void sgd_step(std::span<float> w, std::span<const float> g, float lr) {
+    for (size_t i = 0; i < w.size(); ++i) w[i] -= lr * g[i];
+}
+
+}  // namespace
+
+LocalSteps local_steps_make(int steps, float lr, size_t params) {
+    LocalSteps ls;
+    ls.steps = steps;
+    ls.lr = lr;
+    if (steps > 1) ls.start.resize(params), ls.diff.resize(params);
+    return ls;
+}
+
+std::span<const float> local_steps_run(LocalSteps* ls, Net* net, Loader* loader, Batch* batch, float* loss) {
+    if (ls->steps == 1) return net_grads(*net);
+    std::span<float> w = net_weights(*net);
+    std::copy(w.begin(), w.end(), ls->start.begin());
+    double loss_sum = *loss;
+    sgd_step(w, net_grads(*net), ls->lr);
+    for (int i = 1; i < ls->steps; ++i) {
+        batch_next(loader, batch);
+        loss_sum += net_forward_backward(net, batch->images.data(), batch->labels.data(), batch->n);
+        sgd_step(w, net_grads(*net), ls->lr);
+    }
+    for (size_t i = 0; i < w.size(); ++i) ls->diff[i] = (ls->start[i] - w[i]) / ls->lr;
+    std::copy(ls->start.begin(), ls->start.end(), w.begin());
+    *loss = float(loss_sum / ls->steps);
+    return ls->diff;
+}
+
+}  // namespace bitvote

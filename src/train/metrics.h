@@ -1,0 +1,66 @@
+// What the trainer measures per step, and the run's summary numbers
+// (DESIGN.md sections 7 and 10).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "comm/strategy.h"
+#include "train/phase_timer.h"
+#include "train/wire_meter.h"
+
+namespace bitvote {
+
+// One step of this rank.
+struct StepRecord {
+    int64_t step = 0;
+    float loss = 0;                            // this rank's batch
+    double seconds = 0;                        // the whole step
+    std::array<double, phase_count> phase{};   // seconds per phase
+    uint64_t payload_sent = 0;                 // bytes handed to MPI in this step's exchange
+    uint64_t payload_received = 0;
+    double wire_sent = 0, wire_recv = 0;       // measured (tcp) or 0
+};
+
+struct Metrics {
+    std::vector<StepRecord> steps;
+    PayloadBytes payload_last;  // Comm's cumulative count after the previous step
+};
+
+void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer& timer, PayloadBytes payload,
+                         const WireMeter& wire);
+
+// Over all ranks and the measured steps: every step but the first when there
+// are several (the first builds oneDNN plans and touches fresh memory: tens of
+// ms against ~1 ms). Every rank gets the same numbers.
+struct MetricsSummary {
+    double samples_per_s = 0;     // ranks * rank_samples * steps / sum over steps of the slowest rank's step
+    double step_ms_median = 0;    // median over steps of the slowest rank's step
+    double train_seconds = 0;     // sum over steps of the slowest rank's step
+    std::array<double, phase_count> time_share{};  // phase seconds / step seconds, all ranks and steps
+    double payload_sent = 0;      // bytes per rank per step, mean over ranks and steps
+    double payload_received = 0;
+    double wire_sent = 0, wire_recv = 0;  // idem, measured; meaningful only when wire is on
+};
+
+// Collective over comm. rank_samples: training samples a rank uses per step
+// (batch, times the local steps).
+MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Comm comm);
+
+// The steps that count in summaries: all but the first when there are several.
+std::span<const StepRecord> measured_steps(const Metrics& m);
+
+}  // namespace bitvote
+
+namespace bitvote {
+
+// This rank's view so far, for progress lines (no communication).
+struct MetricsProgress {
+    double samples_per_s = 0;  // ranks * rank_samples * steps / this rank's step seconds (measured steps)
+    double payload_sent = 0;   // bytes per step, mean
+};
+MetricsProgress metrics_progress(const Metrics& m, int ranks, int64_t rank_samples);
+
+}  // namespace bitvote

@@ -1,0 +1,52 @@
+// The records of run.jsonl (DESIGN.md 10) and the lines rank 0 prints:
+// a progress line per evaluation and the final table.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "train/evaluate.h"
+#include "train/json_writer.h"
+#include "train/metrics.h"
+#include "train/run_env.h"
+#include "train/train_config.h"
+
+namespace bitvote {
+
+// What the trainer resolved from the flags and the data.
+struct RunFacts {
+    std::string dataset;          // DataInfo::name
+    size_t params = 0;            // d
+    int64_t train_total = 0;      // training samples over all ranks
+    int64_t test_total = 0;
+    int64_t steps = 0;
+    int64_t steps_per_epoch = 0;  // train_total / (ranks * batch), at least 1
+    int64_t eval_every = 0;
+    double lr = 0;                // the one used
+};
+
+// The run's outcome, everything the summary record holds beyond config and env.
+struct RunOutcome {
+    MetricsSummary metrics;
+    EvalResult eval;              // at the last step
+    std::string checksum;         // hex, identical on every rank
+    std::string strategy_used;    // auto's pick, else the strategy
+};
+
+// Bytes an fp32 allreduce hands to MPI per rank per step under Comm's payload
+// convention (the send buffer named in the call): 4d.
+double fp32_payload_bytes(size_t params);
+// What a ring allreduce of fp32 puts on the wire per rank: 2 (P - 1) / P * 4d.
+double fp32_ring_wire_bytes(size_t params, int ranks);
+
+JsonWriter record_config(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env);
+JsonWriter record_step(const StepRecord& r);
+JsonWriter record_eval(int64_t step, double epoch, const EvalResult& e, double samples_per_s,
+                       double payload_per_iter);
+JsonWriter record_summary(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out);
+
+void print_progress(int64_t step, const RunFacts& facts, const EvalResult& e, double samples_per_s,
+                    double payload_per_iter);
+void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out);
+
+}  // namespace bitvote

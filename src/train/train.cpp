@@ -1,0 +1,229 @@
+// The trainer: set-up (collective, every error reported once), the step loop,
+// evaluation with the cross-rank weights check, and the summary.
+#include "train/train.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/flags.h"
+#include "comm/alpha_beta.h"
+#include "comm/strategy.h"
+#include "comm/wire_bytes.h"
+#include "train/evaluate.h"
+#include "train/local_steps.h"
+#include "train/metrics.h"
+#include "train/phase_timer.h"
+#include "train/run_env.h"
+#include "train/run_files.h"
+#include "train/run_records.h"
+#include "train/threads.h"
+#include "train/weights_checksum.h"
+#include "train/wire_meter.h"
+
+namespace bitvote {
+namespace {
+
+struct Trainer {
+    TrainConfig cfg;
+    RunFacts facts;
+    RunEnv env;
+    Comm comm;
+    Data data;
+    Loader loader;
+    Batch batch;
+    Net net;
+    Method method;
+    LocalSteps local;
+    const Strategy* strategy = nullptr;
+    AggregateState aggregator;
+    Update update;
+    PhaseTimer timer;
+    WireMeter wire;
+    Metrics metrics;
+    RunFiles files;
+    EvalResult last_eval;
+};
+
+// Training samples a rank uses per step.
+int64_t rank_samples(const TrainConfig& cfg) { return cfg.batch * cfg.local_steps; }
+
+// Every rank reads its shard; a DataError is the same on every rank.
+bool open_data(Trainer* t, std::string* error) {
+    DataConfig dc;
+    dc.path = t->cfg.data;
+    dc.partition = t->cfg.partition;
+    dc.seed = t->cfg.seed;
+    dc.train_samples = t->cfg.train_samples;
+    dc.test_samples = t->cfg.test_samples;
+    dc.test_whole = false;  // rank r evaluates test part r
+    try {
+        t->data = data_open(dc, MPI_COMM_WORLD);
+    } catch (const DataError& e) {
+        *error = e.what();
+        return false;
+    }
+    int64_t fewest = t->data.train.size();
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &fewest, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD));
+    if (fewest == 0)
+        *error = "--partition " + partition_name(t->cfg.partition) + " leaves a rank without training samples";
+    return fewest > 0;
+}
+
+ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info) {
+    ModelSpec spec;
+    spec.kind = cfg.model;
+    spec.channels = info.shape.channels;
+    spec.height = info.shape.height;
+    spec.width = info.shape.width;
+    spec.classes = info.classes;
+    spec.widths = cfg.widths;
+    return spec;
+}
+
+MethodConfig method_config(const TrainConfig& cfg, double lr, int rank) {
+    MethodConfig mc;
+    mc.kind = cfg.method;
+    mc.lr = float(lr);
+    mc.momentum = float(cfg.momentum);
+    mc.weight_decay = float(cfg.weight_decay);
+    mc.density = cfg.density;
+    mc.budget = cfg.budget;
+    mc.noise = float(cfg.noise);
+    mc.noise_kind = cfg.noise_kind;
+    mc.local_steps = int(cfg.local_steps);
+    mc.seed = cfg.seed;
+    mc.rank = rank;
+    return mc;
+}
+
+// A float as the shortest decimal that reads back as it (0.01f -> 0.01, not 0.0099999997...).
+double float_decimal(float x) {
+    char text[32];
+    for (int digits = 1; digits <= 9; ++digits) {  // 9 significant digits always read back
+        std::snprintf(text, sizeof text, "%.*g", digits, double(x));
+        if (std::strtof(text, nullptr) == x) break;
+    }
+    return std::strtod(text, nullptr);
+}
+
+RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t params, int ranks) {
+    RunFacts f;
+    f.dataset = info.name;
+    f.params = params;
+    f.train_total = info.train_total;
+    f.test_total = info.test_total;
+    f.steps_per_epoch = std::max<int64_t>(1, info.train_total / (ranks * rank_samples(cfg)));
+    f.steps = cfg.steps ? cfg.steps : std::max<int64_t>(1, std::llround(cfg.epochs * double(f.steps_per_epoch)));
+    f.eval_every = cfg.eval_every ? cfg.eval_every : f.steps_per_epoch;
+    f.lr = cfg.lr > 0 ? cfg.lr : float_decimal(method_default_lr(cfg.method));
+    return f;
+}
+
+// Collective set-up. Returns 0, or the exit code after reporting the error once.
+int trainer_open(Trainer* t) {
+    t->comm = comm_open(MPI_COMM_WORLD);
+    std::string error;
+    if (!open_data(t, &error)) return error_exit("train", error, 1);
+    const ModelSpec spec = model_spec(t->cfg, t->data.info);
+    if (std::string why = model_spec_error(spec); !why.empty()) return usage_error_exit("train", why);
+    if (t->cfg.byzantine >= t->comm.size)
+        return usage_error_exit("train", "--byzantine " + std::to_string(t->cfg.byzantine) + " needs more than " +
+                                             std::to_string(t->cfg.byzantine) + " ranks (running " +
+                                             std::to_string(t->comm.size) + ")");
+    if (!run_files_open(t->cfg.out, t->comm.rank, &t->files, &error)) return error_exit("train", error, 1);
+
+    const int threads = threads_per_rank_set(t->comm.comm);
+    t->net = net_create(spec, t->cfg.batch, t->cfg.seed);
+    t->facts = resolve_facts(t->cfg, t->data.info, net_param_count(t->net), t->comm.size);
+    t->method = method_make(method_config(t->cfg, t->facts.lr, t->comm.rank), net_segments(t->net),
+                            net_param_count(t->net));
+    const double local_lr = t->cfg.local_lr > 0 ? t->cfg.local_lr : method_default_lr(MethodKind::sgd);
+    t->local = local_steps_make(int(t->cfg.local_steps), float(local_lr), net_param_count(t->net));
+    t->loader = loader_make(t->data.train, t->data.info, t->cfg.batch, t->cfg.seed, t->comm.rank);
+    t->strategy = strategy_find(t->cfg.strategy);
+    t->aggregator = aggregate_make(t->cfg.aggregate, t->comm.size);
+    const Transport transport = wire_transport(t->comm.comm);  // also opens every TCP connection
+    t->wire = wire_meter_make(t->comm.comm, transport);
+    if (t->strategy->name == "auto") t->comm.alpha_beta = alpha_beta_measure(t->comm.comm);
+    t->timer.barrier_comm = t->cfg.timing == Timing::strict ? t->comm.comm : MPI_COMM_NULL;
+    t->metrics.payload_last = t->comm.bytes();
+    t->env = run_env_collect(t->comm.comm, transport, threads);
+    run_files_append(&t->files, record_config(t->cfg, t->facts, t->env));
+    return 0;
+}
+
+// Collective: scores the test set, checks that every rank holds the same
+// weights (a mismatch ends the run), reports on rank 0.
+void evaluate_and_report(Trainer* t, int64_t steps_done) {
+    t->last_eval = evaluate_test(&t->net, t->data.test, t->data.info, t->comm.comm);
+    const uint64_t checksum = weights_checksum(net_weights(t->net));
+    if (!checksum_agrees(checksum, t->comm.comm))
+        fatal_collective("weights differ across ranks after step %lld (checksum check)",
+                         static_cast<long long>(steps_done));
+    if (t->comm.rank != 0) return;
+    const MetricsProgress p = metrics_progress(t->metrics, t->comm.size, rank_samples(t->cfg));
+    const double epoch = double(steps_done) / double(t->facts.steps_per_epoch);
+    print_progress(steps_done, t->facts, t->last_eval, p.samples_per_s, p.payload_sent);
+    run_files_append(&t->files, record_eval(steps_done, epoch, t->last_eval, p.samples_per_s, p.payload_sent));
+}
+
+bool eval_due(const Trainer& t, int64_t steps_done) {
+    return steps_done % t.facts.eval_every == 0 || steps_done == t.facts.steps;
+}
+
+// One screen, the phases in order (DESIGN.md 2). With --local-steps T the
+// compute phase also loads the step's T - 1 further batches. The vote is decided inside
+// the exchange (the strategies fuse counting and deciding), so the aggregate
+// phase stays empty here; its column is kept for aggregators that will run
+// after the exchange.
+void train_loop(Trainer* t) {
+    PhaseTimer* timer = &t->timer;
+    Batch& b = t->batch;
+    for (int64_t step = 0; step < t->facts.steps; ++step) {
+        timer_start(timer);
+        timer_phase(timer, Phase::data);      batch_next(&t->loader, &b);
+        timer_phase(timer, Phase::compute);   float loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
+                                              std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
+        timer_phase(timer, Phase::compress);  Message msg = method_compress(&t->method, grad, step);
+                                              if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
+        timer_phase(timer, Phase::comm);      wire_fence_begin(&t->wire);
+                                              aggregate(&t->comm, &t->aggregator, *t->strategy, msg, &t->update);
+                                              wire_fence_end(&t->wire);
+        timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
+        timer_stop(timer);
+        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire);
+        if (t->comm.rank == 0) run_files_append(&t->files, record_step(t->metrics.steps.back()));
+        if (eval_due(*t, step + 1)) evaluate_and_report(t, step + 1);
+    }
+}
+
+// Collective: the summary on every rank, the table and summary.json on rank 0.
+int trainer_finish(Trainer* t) {
+    RunOutcome out;
+    out.metrics = metrics_summarize(t->metrics, rank_samples(t->cfg), t->comm.comm);
+    out.eval = t->last_eval;
+    out.checksum = checksum_hex(weights_checksum(net_weights(t->net)));  // checked equal at the last evaluation
+    out.strategy_used = std::string(t->comm.auto_choice ? t->comm.auto_choice->name : t->strategy->name);
+    if (t->comm.rank == 0) {
+        print_final_table(t->cfg, t->facts, t->env, out);
+        run_files_write_summary(&t->files, record_summary(t->cfg, t->facts, t->env, out));
+    }
+    run_files_close(&t->files);
+    comm_close(&t->comm);
+    MPI_CHECK(MPI_Finalize());
+    return 0;
+}
+
+}  // namespace
+
+int train_run(const TrainConfig& cfg) {
+    Trainer t;
+    t.cfg = cfg;
+    if (int rc = trainer_open(&t); rc != 0) return rc;
+    train_loop(&t);
+    return trainer_finish(&t);
+}
+
+}  // namespace bitvote

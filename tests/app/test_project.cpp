@@ -1,0 +1,287 @@
+// bitvote project: the alpha-beta fit, the projection, the crossover and the
+// link-speed units (src/project/) — one process, nothing exchanged.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "project/calibrate.h"
+#include "project/json_fields.h"
+#include "project/project_args.h"
+#include "project/projection.h"
+
+namespace bitvote {
+namespace {
+
+constexpr AlphaBeta ten_gbit_2us{2e-6, 1 / 1.25e9};
+
+// A scratch directory, removed at the end of the test.
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        char name[] = "/tmp/bitvote_project_XXXXXX";
+        path = mkdtemp(name);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::filesystem::create_directories((path / name).parent_path());
+        std::ofstream(path / name) << text;
+        return (path / name).string();
+    }
+};
+
+// A sweep JSON line whose time is the model's own for (strategy, kind, d, P).
+std::string sweep_line(const std::string& strategy, MessageKind kind, uint64_t d, int P, AlphaBeta ab,
+                       double encoded = 0) {
+    const Strategy& s = *strategy_find(strategy);
+    const double bytes = s.model_bytes(kind, d, P, size_t(encoded));
+    const double t_us = 1e6 * model_seconds(s, kind, d, P, size_t(encoded), ab);
+    char line[512];
+    std::snprintf(line, sizeof line,
+                  "{\"strategy\":\"%s\",\"ranks\":%d,\"d\":%llu,\"time_us_avg\":%.17g,\"time_us_min\":%.17g,"
+                  "\"time_us_max\":%.17g,\"payload_sent\":1,\"wire_sent\":null,\"wire_recv\":null,"
+                  "\"model_bytes\":%.17g,\"wrong\":0,\"kind\":\"%s\",\"transport\":\"tcp\"}\n",
+                  strategy.c_str(), P, (unsigned long long)d, t_us, t_us, t_us, bytes,
+                  std::string(message_kind_name(kind)).c_str());
+    return line;
+}
+
+// Rows of every dense strategy at P = 2..8 and d = 64K..4M, from the model.
+std::string model_sweep(AlphaBeta ab) {
+    std::string text;
+    for (int P : {2, 3, 4, 8})
+        for (uint64_t d : {65536ull, 1048576ull, 4194304ull}) {
+            text += sweep_line("allreduce", MessageKind::fp32, d, P, ab);
+            for (const char* s : {"vote-allreduce", "vote-rsag", "vote-alltoall", "vote-gather"})
+                text += sweep_line(s, MessageKind::sign, d, P, ab);
+            text += sweep_line("sparse-allgather", MessageKind::sparse, d, P, ab, 0.002 * double(d));
+        }
+    return text;
+}
+
+TEST(ProjectFit, RecoversAlphaBetaExactlyFromModelRows) {
+    TempDir dir;
+    const AlphaBeta truth{7.5e-6, 1 / 2.2e9};
+    std::string text = model_sweep(truth);
+    text += "{\"strategy\":\"auto\",\"ranks\":4,\"d\":65536,\"time_us_avg\":5,\"time_us_min\":5,\"model_bytes\":null,"
+            "\"kind\":\"sign\",\"picked\":\"vote-alltoall\"}\n";
+    text += sweep_line("allreduce", MessageKind::fp32, 65536, 1, {1e-6, 1e-9});  // one rank: nothing exchanged
+    const std::string path = dir.write("sweep.jsonl", text);
+    std::vector<SweepPoint> points;
+    int skipped = 0;
+    std::string error;
+    ASSERT_TRUE(sweep_points_read(path, false, &points, &skipped, &error)) << error;
+    EXPECT_EQ(skipped, 2);  // auto and the one-rank row
+    ASSERT_EQ(points.size(), 4u * 3u * 6u);
+    const Fit global = fit_alpha_beta(points, "global");
+    EXPECT_NEAR(global.ab.alpha_s / truth.alpha_s, 1, 1e-9);
+    EXPECT_NEAR(global.ab.beta_s_per_byte / truth.beta_s_per_byte, 1, 1e-9);
+    EXPECT_LT(global.max_rel_error, 1e-9);
+    const std::vector<Fit> fits = fit_per_strategy(points);
+    ASSERT_EQ(fits.size(), 6u);
+    for (const Fit& f : fits) {
+        EXPECT_EQ(f.points, 12) << f.label;
+        EXPECT_NEAR(f.ab.alpha_s / truth.alpha_s, 1, 1e-9) << f.label;
+        EXPECT_NEAR(f.ab.beta_s_per_byte / truth.beta_s_per_byte, 1, 1e-9) << f.label;
+    }
+}
+
+TEST(ProjectFit, NeverNegative) {
+    // Times that fall with the number of rounds: the free fit's alpha would be < 0.
+    std::vector<SweepPoint> points(3);
+    const double rounds[] = {2, 6, 14}, bytes[] = {1e6, 1e6, 1e6}, time_s[] = {1e-3, 0.9e-3, 0.8e-3};
+    for (size_t i = 0; i < 3; ++i) points[i].rounds = rounds[i], points[i].bytes = bytes[i], points[i].time_s = time_s[i];
+    const Fit f = fit_alpha_beta(points, "x");
+    EXPECT_EQ(f.ab.alpha_s, 0);
+    EXPECT_GT(f.ab.beta_s_per_byte, 0);
+    EXPECT_GT(f.rms_rel_error, 0);
+}
+
+TEST(ProjectFit, BestBaselineIsTheFastestForcedAllreduceAtTheLargestPoint) {
+    std::vector<SweepPoint> points;
+    auto add = [&](const char* label, int P, uint64_t d, double t) {
+        SweepPoint p;
+        p.label = label, p.ranks = P, p.d = d, p.time_s = t;
+        points.push_back(p);
+    };
+    add("allreduce", 4, 1 << 20, 10), add("allreduce:ring", 4, 1 << 20, 7), add("allreduce:linear", 4, 1 << 20, 12);
+    add("allreduce", 2, 1 << 22, 10), add("allreduce:ring", 2, 1 << 22, 5);  // smaller P: not the largest point
+    std::string label;
+    EXPECT_DOUBLE_EQ(best_baseline_ratio(points, &label), 0.7);
+    EXPECT_EQ(label, "allreduce:ring");
+    points.resize(0);
+    EXPECT_EQ(best_baseline_ratio(points, &label), 0);
+}
+
+TEST(ProjectProjection, SweepCaseByHand) {
+    // d = 1M at P = 16 over 10 Gbit/s, 2 us:
+    //   allreduce:     30 rounds, 2 * 15/16 * 4e6 B = 7.5e6 B  -> 60 us + 6000 us = 6060 us
+    //   vote-alltoall: 30 rounds, 2 * 15/16 * 1e6/8 = 234375 B -> 60 us + 187.5 us = 247.5 us
+    std::vector<SweepPoint> points(2);
+    points[0].label = "allreduce", points[0].strategy = strategy_find("allreduce"), points[0].kind = MessageKind::fp32;
+    points[1].label = "vote-alltoall", points[1].strategy = strategy_find("vote-alltoall");
+    for (SweepPoint& p : points) p.d = 4096, p.ranks = 2;
+    const ProjectCase c = project_case_from_sweep(points, 1000000);
+    ASSERT_EQ(c.candidates.size(), 3u);  // + auto over the sign candidates
+    const int ranks[] = {16};
+    const std::vector<ProjectionRow> rows = project_case(c, ranks, ten_gbit_2us, 0.5);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_NEAR(rows[0].comm_s, 6060e-6, 1e-12);
+    EXPECT_NEAR(rows[0].bytes_per_rank, 7.5e6, 1e-6);
+    EXPECT_NEAR(rows[1].comm_s, 247.5e-6, 1e-12);
+    EXPECT_NEAR(rows[1].bytes_per_rank, 234375, 1e-6);
+    EXPECT_NEAR(rows[1].baseline_step_s, 6060e-6, 1e-12);
+    EXPECT_NEAR(rows[1].best_baseline_step_s, 3030e-6, 1e-12);
+    EXPECT_EQ(rows[1].samples_per_s, 0);  // no batch: the exchange alone
+    EXPECT_EQ(rows[2].strategy, "auto");
+    EXPECT_EQ(rows[2].picked, "vote-alltoall");
+    EXPECT_DOUBLE_EQ(rows[2].comm_s, rows[1].comm_s);
+}
+
+TEST(ProjectProjection, RunCaseByHand) {
+    TempDir dir;
+    // signsgd, 4 ranks x batch 32, d = 1M; step 2 ms: data 0.1, compute 1.0, compress 0.2, comm 0.5, update 0.2 ms.
+    dir.write("run/summary.json",
+              "{\"event\":\"summary\",\"strategy\":\"vote-alltoall\",\"method\":\"signsgd\",\"params\":1000000,"
+              "\"batch\":32,\"density\":0.01,\"ranks\":4,\"step_ms_median\":2,\"hosts\":[\"a\",\"b\"],"
+              "\"time_share\":{\"data\":0.05,\"compute\":0.5,\"compress\":0.1,\"comm\":0.25,\"aggregate\":0,"
+              "\"update\":0.1},\"bytes_per_iter\":{\"payload_sent\":250000,\"wire_sent\":null,\"wire_recv\":null},"
+              "\"transport\":\"tcp\"}\n");
+    std::vector<std::string> files;
+    std::string error;
+    const std::string where[] = {dir.path.string()};
+    ASSERT_TRUE(run_files_find(where, &files, &error)) << error;
+    ASSERT_EQ(files.size(), 1u);
+    RunProfile run;
+    ASSERT_TRUE(run_profile_read(files[0], &run, &error)) << error;
+    EXPECT_EQ(run.kind, MessageKind::sign);
+    EXPECT_NEAR(run_local_seconds(run), 1.5e-3, 1e-15);
+
+    const int ranks[] = {16};
+    const ProjectCase own = project_case_from_run(run, nullptr, 0, 0.01);
+    std::vector<ProjectionRow> rows = project_case(own, ranks, ten_gbit_2us, 0);
+    auto alltoall = std::find_if(rows.begin(), rows.end(), [](const ProjectionRow& r) { return r.strategy == "vote-alltoall"; });
+    ASSERT_NE(alltoall, rows.end());
+    EXPECT_NEAR(alltoall->step_s, 1.5e-3 + 247.5e-6, 1e-12);
+    EXPECT_NEAR(alltoall->samples_per_s, 16 * 32 / (1.5e-3 + 247.5e-6), 1e-6);
+    EXPECT_NEAR(alltoall->baseline_step_s, 1.3e-3 + 6060e-6, 1e-12);  // fp32: no compress
+
+    // Batch 64: data and compute double (+1.1 ms), compress and update stay.
+    const ProjectCase doubled = project_case_from_run(run, nullptr, 64, 0.01);
+    EXPECT_NEAR(doubled.local_s, 2.6e-3, 1e-15);
+    EXPECT_NEAR(doubled.baseline_local_s, 2.4e-3, 1e-15);
+}
+
+ProjectionRow row_at(int P, double step_s, double baseline_s) {
+    ProjectionRow r;
+    r.method = "m", r.strategy = "vote-rsag", r.ranks = P, r.step_s = step_s, r.baseline_step_s = baseline_s;
+    return r;
+}
+
+std::string crossover_of(const std::vector<bool>& wins) {
+    std::vector<ProjectionRow> rows;
+    int P = 16;
+    for (bool w : wins) rows.push_back(row_at(P, w ? 1 : 3, 2)), P *= 2;
+    return crossover_text(rows, rows[0], false);
+}
+
+TEST(ProjectCrossover, NamesWhereTheStrategyWins) {
+    EXPECT_EQ(crossover_of({true, true, true}), "always");
+    EXPECT_EQ(crossover_of({false, false, false}), "never");
+    EXPECT_EQ(crossover_of({false, true, true}), "from 32");
+    EXPECT_EQ(crossover_of({true, true, false}), "up to 32");
+    EXPECT_EQ(crossover_of({true, false, true}), "mixed");
+    std::vector<ProjectionRow> tie = {row_at(16, 2, 2)};
+    EXPECT_EQ(crossover_text(tie, tie[0], false), "never");  // a tie does not pay
+    EXPECT_EQ(crossover_text(tie, tie[0], true), "-");       // no best baseline measured
+    std::vector<ProjectionRow> fp32 = {row_at(16, 1, 2)};  // fp32 messages: the baseline's own kind
+    fp32[0].strategy = "auto", fp32[0].kind = MessageKind::fp32;
+    EXPECT_EQ(crossover_text(fp32, fp32[0], false), "-");
+}
+
+TEST(ProjectCrossover, VoteGatherLosesAtScaleAtTenGbit) {
+    std::vector<SweepPoint> points(2);
+    points[0].strategy = strategy_find("allreduce"), points[0].kind = MessageKind::fp32, points[0].label = "allreduce";
+    points[1].strategy = strategy_find("vote-gather"), points[1].label = "vote-gather";
+    for (SweepPoint& p : points) p.d = 25000000;
+    const std::vector<int> ranks = default_project_ranks();
+    const std::vector<ProjectionRow> rows = project_case(project_case_from_sweep(points, 0), ranks, ten_gbit_2us, 0);
+    // Root bytes (P - 1 + log2 P) d/8 against 8 d (P - 1)/P: the gather stops paying past P ~ 60.
+    auto gather = std::find_if(rows.begin(), rows.end(), [](const ProjectionRow& r) { return r.strategy == "vote-gather"; });
+    ASSERT_NE(gather, rows.end());
+    EXPECT_EQ(crossover_text(rows, *gather, false), "up to 32");
+}
+
+// The parsed value, NaN where rejected.
+double bandwidth_of(const char* text) {
+    double v = 0;
+    return bandwidth_parse(text, &v) ? v : NAN;
+}
+double latency_of(const char* text) {
+    double v = 0;
+    return latency_parse(text, &v) ? v : NAN;
+}
+
+TEST(ProjectUnits, BandwidthAndLatency) {
+    EXPECT_DOUBLE_EQ(bandwidth_of("10Gbit"), 1.25e9);
+    EXPECT_DOUBLE_EQ(bandwidth_of("25Gbit/s"), 3.125e9);
+    EXPECT_DOUBLE_EQ(bandwidth_of("100Gbit"), 12.5e9);
+    EXPECT_DOUBLE_EQ(bandwidth_of("1.25GB/s"), 1.25e9);
+    EXPECT_DOUBLE_EQ(bandwidth_of("800MB/s"), 8e8);
+    EXPECT_DOUBLE_EQ(bandwidth_of("1GiB/s"), 1073741824.0);
+    for (const char* bad : {"10", "10gbit", "10Gb", "10 Gbit", "Gbit", "0Gbit", "-1Gbit", "10Gbit/h", "1e400GB/s", ""})
+        EXPECT_TRUE(std::isnan(bandwidth_of(bad))) << bad;
+    EXPECT_DOUBLE_EQ(latency_of("2us"), 2e-6);
+    EXPECT_DOUBLE_EQ(latency_of("800ns"), 8e-7);
+    EXPECT_DOUBLE_EQ(latency_of("0.5ms"), 5e-4);
+    EXPECT_DOUBLE_EQ(latency_of("0s"), 0);
+    for (const char* bad : {"2", "2 us", "2usec", "2US", "-1us", "us", "nan", "1e9s"})
+        EXPECT_TRUE(std::isnan(latency_of(bad))) << bad;
+}
+
+TEST(ProjectArgs, BadFlagsSayWhich) {
+    auto parse = [](std::vector<const char*> argv, std::string* error) {
+        argv.insert(argv.begin(), "project");
+        ProjectArgs args;
+        return project_args_parse(int(argv.size()), const_cast<char**>(argv.data()), &args, error);
+    };
+    std::string error;
+    EXPECT_FALSE(parse({"--sweep", "a.jsonl", "--bandwidth", "10G"}, &error));
+    EXPECT_NE(error.find("--bandwidth '10G'"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--sweep", "a.jsonl", "--latency", "2"}, &error));
+    EXPECT_NE(error.find("--latency"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--sweep", "a.jsonl", "--ranks", "64,16"}, &error));
+    EXPECT_FALSE(parse({"--runs", "r", "--bandwidth", "10Gbit"}, &error));  // nothing fitted and no latency
+    EXPECT_NE(error.find("--latency"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--bandwidth", "10Gbit", "--latency", "2us"}, &error));  // no input
+    EXPECT_TRUE(parse({"--sweep", "a.jsonl", "b.jsonl", "--runs", "r", "--bandwidth", "10Gbit"}, &error)) << error;
+}
+
+TEST(ProjectJson, FlattensNestedObjectsAndRejectsBrokenText) {
+    JsonFields f;
+    std::string error;
+    ASSERT_TRUE(json_fields_parse(R"({"a":1.5,"s":"x\"y","n":null,"o":{"b":[1,{"c":2}],"t":true},"e":-2e-3})", &f,
+                                  &error)) << error;
+    double v = 0;
+    std::string s;
+    EXPECT_TRUE(json_field_number(f, "a", &v));
+    EXPECT_EQ(v, 1.5);
+    EXPECT_TRUE(json_field_number(f, "e", &v));
+    EXPECT_EQ(v, -2e-3);
+    EXPECT_TRUE(json_field_string(f, "s", &s));
+    EXPECT_EQ(s, "x\"y");
+    EXPECT_FALSE(json_field_number(f, "n", &v));
+    EXPECT_FALSE(json_field_number(f, "s", &v));
+    EXPECT_EQ(f.count("o.t"), 1u);
+    EXPECT_EQ(f.count("o.b"), 0u);  // arrays are skipped
+    for (const char* bad : {"", "{", R"({"a":})", R"({"a":1,})", R"({"a":1} x)", R"({"a":"x)", R"({"a":1x})", "[1]"})
+        EXPECT_FALSE(json_fields_parse(bad, &f, &error)) << bad;
+}
+
+}  // namespace
+}  // namespace bitvote

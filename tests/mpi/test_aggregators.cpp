@@ -1,0 +1,108 @@
+// The aggregators (--aggregate weighted | median) against naive references
+// each rank computes from regenerated data, identical on every rank.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "comm/strategy.h"
+#include "compress/method.h"
+#include "kernels.h"
+#include "mpi_test.h"
+
+namespace bitvote::test {
+namespace {
+
+const size_t lengths[] = {0, 1, 63, 65, 1000};
+
+// During the first weighted_warmup_rounds every weight is 1: a plain majority, tie -> +1.
+TEST(WeightedAggregate, IsTheMajorityDuringWarmup) {
+    Comm& c = world();
+    for (Pattern p : {Pattern::random, Pattern::split})
+        for (size_t d : lengths) {
+            AggregateState st = aggregate_make(AggregateKind::weighted, c.size);
+            OwnedMessage mine = make_message(p, MessageKind::sign, 11 + d, c.rank, c.size, d);
+            Update got;
+            aggregate(&c, &st, *strategy_find("auto"), mine.msg, &got);
+            std::string diff = update_difference(got, reference_update(p, MessageKind::sign, 11 + d, c.size, d));
+            EXPECT_TRUE(on_every_rank(diff.empty(), std::string(pattern_name(p)) + " d=" + std::to_string(d) +
+                                                        ": " + diff));
+            EXPECT_TRUE(same_on_every_rank(hash_update(got)));
+        }
+}
+
+// Rank r's sign on coordinate i in round t; at P >= 4 the last rank votes
+// against the majority of the others.
+bool fv_bit(int r, int P, int64_t t, size_t i) {
+    if (P >= 4 && r == P - 1) {
+        int plus = 0;
+        for (int h = 0; h < P - 1; ++h) plus += fv_bit(h, P, t, i);
+        return 2 * plus < P - 1;
+    }
+    return vote_at(Pattern::random, MessageKind::sign, 100 + uint64_t(t), r, P, i) > 0;
+}
+
+// Past the warmup the vote weighs rank r by clip(log(q_r / (1 - q_r)), +-10),
+// q_r = the fraction of its past votes that agreed with the decision.
+TEST(WeightedAggregate, MatchesNaiveSignSgdFvAcrossRounds) {
+    Comm& c = world();
+    const int P = c.size;
+    const size_t d = 300;
+    const int64_t rounds = weighted_warmup_rounds + 20;
+    AggregateState st = aggregate_make(AggregateKind::weighted, P);
+    std::vector<double> agreed(size_t(P), 0), cast(size_t(P), 0);
+    size_t wrong = 0;
+    for (int64_t t = 0; t < rounds; ++t) {
+        std::vector<uint64_t> bits(bitmap_words(d), 0);
+        for (size_t i = 0; i < d; ++i) bits[i / 64] |= uint64_t(fv_bit(c.rank, P, t, i)) << (i % 64);
+        Update got;
+        aggregate(&c, &st, *strategy_find("auto"), message_sign(bits, d), &got);
+
+        std::vector<double> w(size_t(P), 1.0);
+        if (t >= weighted_warmup_rounds)
+            for (int r = 0; r < P; ++r) {
+                double q = agreed[size_t(r)] / cast[size_t(r)];
+                w[size_t(r)] = std::clamp(std::log(q / (1 - q)), -10.0, 10.0);
+            }
+        for (size_t i = 0; i < d; ++i) {
+            double sum = 0;
+            for (int r = 0; r < P; ++r) sum += fv_bit(r, P, t, i) ? w[size_t(r)] : -w[size_t(r)];
+            bool want = sum >= 0, have = (got.bits[i / 64] >> (i % 64)) & 1;
+            wrong += want != have;
+            for (int r = 0; r < P; ++r) agreed[size_t(r)] += fv_bit(r, P, t, i) == want, cast[size_t(r)] += 1;
+        }
+        EXPECT_TRUE(same_on_every_rank(hash_update(got)));
+    }
+    EXPECT_TRUE(on_every_rank(wrong == 0, std::to_string(wrong) + " coordinates decided unlike the reference"));
+    if (P >= 4) {
+        EXPECT_LT(aggregate_weight(st, P - 1), 0) << "the rank that votes against the others weighs < 0";
+        EXPECT_GT(aggregate_weight(st, 0), 0) << "an honest rank weighs > 0";
+    }
+}
+
+// Coordinate-wise median of the ranks' fp32 values; even P: mean of the two middle ones.
+TEST(MedianAggregate, MatchesSortedColumnsOnEveryRank) {
+    Comm& c = world();
+    for (size_t d : lengths) {
+        AggregateState st = aggregate_make(AggregateKind::median, c.size);
+        OwnedMessage mine = make_message(Pattern::random, MessageKind::fp32, 21 + d, c.rank, c.size, d);
+        Update got;
+        aggregate(&c, &st, *strategy_find("allreduce"), mine.msg, &got);
+        size_t wrong = got.kind == MessageKind::fp32 && got.values.size() == d ? 0 : d + 1;
+        for (size_t i = 0; i < d && !wrong; ++i) {
+            std::vector<float> column;
+            for (int r = 0; r < c.size; ++r) column.push_back(value_at(21 + d, r, i));
+            std::sort(column.begin(), column.end());
+            size_t P = column.size();
+            float want = P % 2 ? column[P / 2] : (column[P / 2 - 1] + column[P / 2]) / 2;
+            wrong += got.values[i] != want;
+        }
+        EXPECT_TRUE(on_every_rank(wrong == 0, "d=" + std::to_string(d) + ": " + std::to_string(wrong) + " wrong"));
+        EXPECT_TRUE(same_on_every_rank(hash_update(got)));
+    }
+}
+
+}  // namespace
+}  // namespace bitvote::test
