@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "comm/alpha_beta.h"
 #include "comm/mpi_check.h"
 #include "comm/strategy.h"
@@ -79,13 +80,6 @@ bool open_json(int rank, const std::string& path, FILE** out, std::string* error
     return ok;
 }
 
-// Every rank reached the same error (all parse the same argv): rank 0 says it once.
-int exit_usage_error(int rank, const std::string& error) {
-    if (rank == 0) std::fprintf(stderr, "bitvote sweep: %s (see bitvote sweep --help)\n", error.c_str());
-    MPI_Finalize();
-    return 2;
-}
-
 // The fastest fp32 allreduce row's time (the default, or with --best-baseline
 // any of OpenMPI's algorithms) over each row's time at the same size.
 void fill_speedups(std::vector<SweepRow>* rows) {
@@ -151,7 +145,7 @@ int cmd_sweep(int argc, char** argv) {
     MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &P));
     std::vector<const Strategy*> strategies;
     FILE* json = nullptr;
-    if (!parsed) return exit_usage_error(rank, error);
+    if (!parsed) return usage_error_exit("sweep", error);
     if (args.help) {
         if (rank == 0) sweep_print_usage();
         MPI_Finalize();
@@ -160,7 +154,7 @@ int cmd_sweep(int argc, char** argv) {
     if (!resolve_strategies(args, P, &strategies, &error) ||
         (args.best_baseline && !allreduce_variant_force(allreduce_default, &error)) ||
         !open_json(rank, args.json_path, &json, &error))
-        return exit_usage_error(rank, error);
+        return usage_error_exit("sweep", error);
 
     Comm c = comm_open(MPI_COMM_WORLD);
     SweepContext ctx;

@@ -10,14 +10,13 @@
 #include <utility>
 #include <vector>
 
+#include "base/splitmix64.h"
+
 namespace bitvote {
 
 // One 64-bit value from several: streams for (seed, purpose, rank, epoch, ...).
 inline uint64_t seed_mix(uint64_t a, uint64_t b) {
-    uint64_t z = a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return mix64(a ^ (b + golden_gamma + (a << 6) + (a >> 2)));
 }
 
 struct Rng {
@@ -26,10 +25,7 @@ struct Rng {
     explicit Rng(uint64_t seed) : state(seed) {}
 
     uint64_t next() {
-        uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
+        return mix64(state += golden_gamma);
     }
     // Uniform in [0, n), n > 0 (multiply-shift; bias < n / 2^64).
     uint64_t below(uint64_t n) { return uint64_t((unsigned __int128)next() * n >> 64); }

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "base/splitmix64.h"
 #include "kernels.h"  // bitmap_words (sizes only; no kernel is called here)
 
 namespace bitvote {
@@ -10,10 +11,7 @@ namespace {
 
 // splitmix64's finaliser over a key made of (seed, rank, i): independent bits per coordinate.
 uint64_t coordinate_hash(uint64_t seed, int rank, uint64_t i) {
-    uint64_t x = i + 0x9E3779B97F4A7C15ull * (uint64_t(rank) + 1) + 0xD1B54A32D192ED03ull * seed;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
+    return mix64(i + golden_gamma * (uint64_t(rank) + 1) + 0xD1B54A32D192ED03ull * seed);
 }
 
 bool bit_get(const std::vector<uint64_t>& bits, uint64_t i) { return bits[i / 64] >> (i % 64) & 1; }

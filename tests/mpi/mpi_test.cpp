@@ -4,20 +4,14 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/splitmix64.h"
 #include "kernels.h"
 
 namespace bitvote::test {
 
 namespace {
 
-uint64_t splitmix(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-uint64_t mix(uint64_t seed, int r, size_t i) { return splitmix(splitmix(seed * 1000003 + uint64_t(r)) + i); }
+uint64_t mix(uint64_t seed, int r, size_t i) { return splitmix64(splitmix64(seed * 1000003 + uint64_t(r)) + i); }
 
 void set_bit(std::vector<uint64_t>* bits, size_t i) { (*bits)[i / 64] |= uint64_t{1} << (i % 64); }
 
@@ -38,7 +32,7 @@ bool same_on_every_rank(uint64_t h) {
 }
 
 uint64_t hash_words(std::span<const uint64_t> words, uint64_t h) {
-    for (uint64_t w : words) h = splitmix(h ^ w);
+    for (uint64_t w : words) h = splitmix64(h ^ w);
     return h;
 }
 

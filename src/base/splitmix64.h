@@ -1,0 +1,23 @@
+// splitmix64: the one 64-bit mixer behind every counter-based random stream
+// (initial weights, shards, synthetic data, sweep and test data). Written
+// out, not taken from <random>: the same seed gives the same numbers with
+// any standard library.
+#pragma once
+
+#include <cstdint>
+
+namespace bitvote {
+
+inline constexpr uint64_t golden_gamma = 0x9e3779b97f4a7c15ull;
+
+// splitmix64's finaliser: a bijection that spreads every input bit.
+inline constexpr uint64_t mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+// The value splitmix64 returns for state x (it steps x by golden_gamma first).
+inline constexpr uint64_t splitmix64(uint64_t x) { return mix64(x + golden_gamma); }
+
+}  // namespace bitvote
