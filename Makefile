@@ -76,6 +76,20 @@ PROGRAMS := $(BUILD)/bitvote $(BUILD)/test_kernels $(BUILD)/bench_kernels \
             $(if $(APPTEST_SRC),$(BUILD)/test_app) $(if $(MPITEST_SRC),$(BUILD)/test_mpi) \
             $(if $(MODELBENCH_SRC),$(BUILD)/bench_model)
 
+# Builds inside `make run` / `make test` use every core.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
+# The pkg-config flags above are read when make parses this file, so a build
+# must start in a make process that began after the packages were installed:
+# `run` and `test` install first (`deps`), then build in a sub-make. A plain
+# `make` on a machine without them stops here with one clear line.
+NEEDS_DEPS := $(if $(MAKECMDGOALS),$(filter-out run test deps found help clean,$(MAKECMDGOALS)),all)
+ifneq ($(NEEDS_DEPS),)
+ifneq ($(shell command -v $(MPICXX) >/dev/null 2>&1 && pkg-config --exists hdf5-openmpi && test -e /usr/include/oneapi/dnnl/dnnl.hpp && echo ok),ok)
+$(error build dependencies missing (MPI, parallel HDF5 or oneDNN): run `make deps` as root, or `make run` / `make test`, which install them first; `make found` lists what is there)
+endif
+endif
+
 # MPI as root (containers, CI): OpenMPI refuses root unless told.
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
@@ -142,7 +156,9 @@ $(BUILD)/bitvote: $(BUILD)/src/main.o $(APP_LIB) $(KERNEL_OBJ)
 	$(MPICXX) $^ -o $@ $(LDFLAGS) $(APP_LIBS)
 
 # ---- what users run ---------------------------------------------------------
-test: deps all
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@tests/run_suites.sh
 
 bench: $(BUILD)/bench_kernels
@@ -158,7 +174,10 @@ $(FMNIST): | $(BUILD)/bitvote
 # on 4 ranks over TCP (so bytes on the wire are measured): mlp, 1 epoch of
 # Fashion-MNIST, with s3gd and with the fp32 sgd baseline; then both side by
 # side (bench/compare_runs.py). Run files land in build/run/<method>/.
-run: deps all $(FMNIST)
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@$(MAKE) --no-print-directory $(FMNIST)
 	$(BUILD)/bitvote info
 	for method in s3gd sgd; do \
 	  OMP_NUM_THREADS=1 OMPI_MCA_btl_base_warn_component_unused=0 mpirun --oversubscribe -np 4 --mca btl tcp,self \
