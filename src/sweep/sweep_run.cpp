@@ -139,6 +139,7 @@ SweepRow sweep_run_row(Comm* c, const Strategy& s, const Message& msg, const Swe
     Update update;
     c->auto_choice = nullptr;
     for (int i = 0; i < ctx.warmup; ++i) exchange(c, s, msg, &update);
+    wire_rescan();  // connections the warm-up opened (OpenMPI opens one per interface on first large message)
 
     std::vector<double> seconds(size_t(ctx.iters));
     MPI_CHECK(MPI_Barrier(c->comm));

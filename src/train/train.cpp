@@ -50,7 +50,7 @@ struct Trainer {
 int64_t rank_samples(const TrainConfig& cfg) { return cfg.batch * cfg.local_steps; }
 
 // Every rank reads its shard; a DataError is the same on every rank.
-bool open_data(Trainer* t, std::string* error) {
+bool open_data(Trainer* t, int64_t* smallest_shard, std::string* error) {
     DataConfig dc;
     dc.path = t->cfg.data;
     dc.partition = t->cfg.partition;
@@ -68,7 +68,17 @@ bool open_data(Trainer* t, std::string* error) {
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &fewest, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD));
     if (fewest == 0)
         *error = "--partition " + partition_name(t->cfg.partition) + " leaves a rank without training samples";
+    *smallest_shard = fewest;
     return fewest > 0;
+}
+
+// "" if every rank's shard holds a whole batch; checked before the network
+// allocates its batch-sized buffers.
+std::string batch_error(const Trainer& t, int64_t smallest_shard) {
+    if (smallest_shard >= t.cfg.batch) return "";
+    return "--batch " + std::to_string(t.cfg.batch) + " is larger than the smallest rank's training shard (" +
+           std::to_string(smallest_shard) + " samples; " + std::to_string(t.data.info.train_total) + " over " +
+           std::to_string(t.comm.size) + " ranks): use --batch " + std::to_string(smallest_shard) + " or fewer";
 }
 
 ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info) {
@@ -125,7 +135,9 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
 int trainer_open(Trainer* t) {
     t->comm = comm_open(MPI_COMM_WORLD);
     std::string error;
-    if (!open_data(t, &error)) return error_exit("train", error, 1);
+    int64_t smallest_shard = 0;
+    if (!open_data(t, &smallest_shard, &error)) return error_exit("train", error, 1);
+    if (std::string why = batch_error(*t, smallest_shard); !why.empty()) return usage_error_exit("train", why);
     const ModelSpec spec = model_spec(t->cfg, t->data.info);
     if (std::string why = model_spec_error(spec); !why.empty()) return usage_error_exit("train", why);
     if (t->cfg.byzantine >= t->comm.size)

@@ -31,6 +31,8 @@ void wire_fence_end(WireMeter* m) {
     if (!m->on) return;
     const auto start = std::chrono::steady_clock::now();
     MPI_CHECK(MPI_Barrier(m->comm));
+    if (!m->rescanned) wire_rescan();  // steps repeat the same messages: after the first, every connection is open
+    m->rescanned = true;
     const WireBytes phase = wire_delta(m->before, wire_snapshot());
     m->fence_seconds += seconds_since(start);
     m->sent = double(phase.sent) - 2.0 * double(m->barrier_cost.sent);

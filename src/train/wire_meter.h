@@ -2,6 +2,8 @@
 // (src/comm/wire_bytes.h) when every peer is reached over TCP; otherwise off.
 // A measured phase is fenced: barrier, snapshot, barrier, phase, barrier,
 // snapshot; the two barriers inside the fence are subtracted from the bytes,
+// (the first phase may open connections, e.g. one per interface for large
+// messages: the socket list is read again at its end, new sockets count from zero),
 // and the fence's time (its barriers and snapshots: measurement overhead, a
 // few barrier latencies per step) from the step's comm time (metrics.cpp).
 #pragma once
@@ -20,6 +22,7 @@ struct WireMeter {
     double sent = 0;       // last fenced phase, bytes this rank (first transmissions)
     double recv = 0;       // last fenced phase, bytes this rank received
     double fence_seconds = 0;  // last fenced phase: time spent in the fence itself
+    bool rescanned = false;    // the socket list was read again after the first phase
 };
 
 // Collective: measures one barrier's bytes when transport is tcp.

@@ -10,7 +10,7 @@
 #   4. jobs/scaling.sh over 1, 2, 4 ranks (one job each, launched by mpirun
 #      this time, + a dependent collect job): scaling.csv has every rank count,
 #      the PNGs are non-empty PNGs;
-#   5. when `bitvote train` exists: jobs/train.sbatch on 2 ranks (summary.json's
+#   5. jobs/train.sbatch on 2 ranks (summary.json's
 #      slurm_job_id is the job id), and a train scaling study inside one
 #      allocation (jobs/scaling.sh --inside) with its plots;
 #   6. stop is idempotent and leaves no daemon behind.
@@ -110,13 +110,12 @@ PY
 check_study "$study" sweep sweep_time.png sweep_bandwidth.png sweep_efficiency.png sweep_bytes.png
 grep -q '"launcher": "mpirun"' "$study"/sweep-n4-*/job.json || fail "the study's jobs did not use mpirun (BITVOTE_LAUNCHER)"
 
-# ---- 5. training, when the trainer is there --------------------------------------------------------
-if build/bitvote --help | grep -qE '^ +train '; then
-    build/bitvote data synthetic --train 2000 --test 400 --classes 10 --seed 5 --out "$tmp/synth.h5" >/dev/null
-    id=$(submit --job-name=e2e-train --ntasks-per-node=2 --output="$BITVOTE_RUNS/%x-%j.out" \
-        jobs/train.sbatch --data "$tmp/synth.h5" --method signum --steps 8 --batch 16 --test-samples 200) ||
-        { show_out e2e-train "$id"; fail "train job $id failed"; }
-    $python - "$BITVOTE_RUNS/e2e-train-$id" "$id" <<'PY' || { show_out e2e-train "$id"; fail "train job $id: bad summary"; }
+# ---- 5. training: a train job and a train scaling study inside one allocation ----------------------
+build/bitvote data synthetic --train 2000 --test 400 --classes 10 --seed 5 --out "$tmp/synth.h5" >/dev/null
+id=$(submit --job-name=e2e-train --ntasks-per-node=2 --output="$BITVOTE_RUNS/%x-%j.out" \
+    jobs/train.sbatch --data "$tmp/synth.h5" --method signum --steps 8 --batch 16 --test-samples 200) ||
+    { show_out e2e-train "$id"; fail "train job $id failed"; }
+$python - "$BITVOTE_RUNS/e2e-train-$id" "$id" <<'PY' || { show_out e2e-train "$id"; fail "train job $id: bad summary"; }
 import json, sys
 run, job_id = sys.argv[1], sys.argv[2]
 s = json.load(open(f"{run}/summary.json"))
@@ -125,14 +124,11 @@ assert s["ranks"] == 2 and s["steps"] == 8, s
 assert json.load(open(f"{run}/job.json"))["exit_code"] == 0
 print(f"train job {job_id}: summary.json slurm_job_id {s['slurm_job_id']}, {s['samples_per_s']:.0f} samples/s")
 PY
-    study=$tmp/study-train
-    timeout --kill-after=5 170 jobs/scaling.sh train --inside --ranks 1,2 --scaling strong --global-batch 32 \
-        --methods signum --out "$study" --wait -- --data "$tmp/synth.h5" --steps 6 --test-samples 100 \
-        >"$tmp/scaling-train.log" 2>&1 || { cat "$tmp/scaling-train.log"; fail "jobs/scaling.sh train --inside failed"; }
-    check_study "$study" train train_throughput.png train_efficiency.png train_bytes.png train_time_share.png
-else
-    echo "bitvote train not built yet: train job and train scaling not run"
-fi
+study=$tmp/study-train
+timeout --kill-after=5 170 jobs/scaling.sh train --inside --ranks 1,2 --scaling strong --global-batch 32 \
+    --methods signum --out "$study" --wait -- --data "$tmp/synth.h5" --steps 6 --test-samples 100 \
+    >"$tmp/scaling-train.log" 2>&1 || { cat "$tmp/scaling-train.log"; fail "jobs/scaling.sh train --inside failed"; }
+check_study "$study" train train_throughput.png train_efficiency.png train_bytes.png train_time_share.png
 
 # ---- 6. stop, twice -------------------------------------------------------------------------------
 jobs/local-cluster.sh stop

@@ -1,26 +1,18 @@
 #!/usr/bin/env bash
 # bitvote sweep end to end over TCP loopback (exit 0 = pass):
-#   1. the wire-byte tests of build/test_mpi (WireBytes.*) at P = 2..5 over
-#      TCP, where their byte-model assertions run (tests/run_suites.sh runs
-#      test_mpi over shared memory, where they skip);
-#   2. a small 4-rank sweep of every strategy (and, --best-baseline, of each
+# (the wire-byte model tests of build/test_mpi run over TCP in the mpi-tcp
+# suite of tests/run_suites.sh)
+#   1. a small 4-rank sweep of every strategy (and, --best-baseline, of each
 #      of OpenMPI's allreduce algorithms) writes one JSON object per
 #      (strategy, size) with DESIGN.md 10's fields, wrong == 0 everywhere, and
 #      measured (non-null) wire bytes that agree with the sum received;
-#   3. a bad flag ends every rank with exit code 2 and ONE message, no hang.
+#   2. a bad flag ends every rank with exit code 2 and ONE message, no hang.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_base_warn_component_unused=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mpi=(timeout --kill-after=10 120 mpirun --oversubscribe -np 4 --mca btl tcp,self build/bitvote sweep)
-
-for np in 2 3 4 5; do
-    timeout --kill-after=10 300 mpirun --oversubscribe -np $np --mca btl tcp,self build/test_mpi \
-        --gtest_filter='WireBytes.*' --gtest_color=no >"$tmp/gtest-np$np.log" 2>&1 || {
-        cat "$tmp/gtest-np$np.log"; echo "WireBytes tests failed at P = $np over TCP"; exit 1; }
-    grep -E '^\[  (PASSED|SKIPPED) +\] [0-9]+ test' "$tmp/gtest-np$np.log" | sed "s/^/P=$np /"
-done
 
 "${mpi[@]}" -b 1024 -e 262144 -f 16 -i 3 -x 1 --density 0.01 --seed 7 --best-baseline \
     --json "$tmp/sweep.jsonl" | tee "$tmp/out.txt"

@@ -7,7 +7,8 @@
 # trainer, not the current default-lr tuning (signum's default 1e-4 gives
 # 77.2% in this short run). The run files hold every field of
 # DESIGN.md section 10, time shares sum to 1, and run.jsonl has one config,
-# one step record per step, evals and one summary.
+# one step record per step, evals and one summary; the four methods end with
+# four different weight checksums (same initial weights, different updates).
 source "$(dirname "$0")/lib/train.bash"
 
 declare -A lr=([sgd]=0.05 [signum]=3e-4 [s3gd]=0.01 [magsparse]=3e-3)
@@ -20,7 +21,8 @@ for method in sgd signum s3gd magsparse; do
 done
 
 /usr/bin/python3 - "$tmp" <<'PY'
-import json, math, os, sys
+import json, math, os, re, sys
+checksums = {}
 fields = ["method", "strategy", "aggregate", "model", "ranks", "params", "steps", "epochs", "test_accuracy",
           "test_loss", "samples_per_s", "step_ms_median", "time_share", "bytes_per_iter", "fp32_bytes_per_iter",
           "compression_ratio", "weights_checksum", "isa", "transport", "slurm_job_id", "nodes", "hosts", "versions"]
@@ -37,11 +39,14 @@ for method in ["sgd", "signum", "s3gd", "magsparse"]:
     assert b["payload_sent"] > 0 and b["wire_sent"] is None and b["wire_recv"] is None, b  # shared memory
     assert s["fp32_bytes_per_iter"] == 4 * s["params"], s["fp32_bytes_per_iter"]
     assert math.isclose(s["compression_ratio"], s["fp32_bytes_per_iter"] / b["payload_sent"]), s
-    assert len(s["weights_checksum"]) == 16 and int(s["weights_checksum"], 16) >= 0
+    assert re.fullmatch("[0-9a-f]{16}", s["weights_checksum"]), s["weights_checksum"]
+    checksums[method] = s["weights_checksum"]
     events = [json.loads(line)["event"] for line in open(os.path.join(d, "run.jsonl"))]
     assert events[0] == "config" and events[-1] == "summary", events[:2]
     assert events.count("step") == 78 and events.count("eval") >= 1, (events.count("step"), events.count("eval"))
     print(f"{method}: run files ok ({len(events)} records, compression {s['compression_ratio']:.1f}x)")
 assert json.load(open(os.path.join(sys.argv[1], "sgd", "summary.json")))["compression_ratio"] == 1
+# Same initial weights (seed 1), different updates: four methods, four different final weights.
+assert len(set(checksums.values())) == 4, checksums
 PY
 echo "pass"

@@ -28,6 +28,8 @@ expect 2 "strategy 'allreduce' cannot exchange them (valid strategies: vote-allr
     --data "$DATA" --method signsgd --strategy allreduce
 expect 2 "bad value 'ring' for --strategy" -- --data "$DATA" --strategy ring
 expect 2 "bad value '0' for --batch" -- --data "$DATA" --batch 0
+expect 2 "--batch 1000000 is larger than the smallest rank's training shard (30000 samples; 60000 over 2 ranks)" -- \
+    --data "$DATA" --batch 1000000
 expect 2 "bad value '1.5' for --density: expected a fraction in (0, 1]" -- --data "$DATA" --method s3gd --density 1.5
 expect 2 "unknown flag '--bogus'" -- --data "$DATA" --bogus 1
 expect 2 "flag --lr needs a value" -- --data "$DATA" --lr

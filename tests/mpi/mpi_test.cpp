@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "base/splitmix64.h"
 #include "kernels.h"
@@ -15,7 +17,59 @@ uint64_t mix(uint64_t seed, int r, size_t i) { return splitmix64(splitmix64(seed
 
 void set_bit(std::vector<uint64_t>* bits, size_t i) { (*bits)[i / 64] |= uint64_t{1} << (i % 64); }
 
+// True while TearDown adds the failure that stands for other ranks' failures:
+// those ranks print their own, so this rank's printer leaves it out.
+bool adding_other_ranks_failure = false;
+
+class RankFailurePrinter : public ::testing::EmptyTestEventListener {
+    std::string test_ = "(no test)";  // kept from OnTestStart: gtest holds its lock during OnTestPartResult
+
+    void OnTestStart(const ::testing::TestInfo& test) override {
+        test_ = std::string(test.test_suite_name()) + "." + test.name();
+    }
+    void OnTestEnd(const ::testing::TestInfo&) override { test_ = "(no test)"; }
+    void OnTestPartResult(const ::testing::TestPartResult& part) override {
+        if (!part.failed() || adding_other_ranks_failure) return;
+        const std::string rank = "rank " + std::to_string(world().rank) + ": ";
+        std::string where = part.file_name() ? part.file_name() : "unknown file";
+        if (part.line_number() >= 0) where += ":" + std::to_string(part.line_number());
+        // One write per failure, every line marked with the rank, so lines of
+        // several ranks interleave in the log but stay attributable.
+        std::string text = rank + where + ": failure in " + test_ + "\n";
+        const std::string message = part.message();
+        for (size_t begin = 0; begin < message.size();) {
+            size_t end = message.find('\n', begin);
+            if (end == std::string::npos) end = message.size();
+            text += rank + "  " + message.substr(begin, end - begin) + "\n";
+            begin = end + 1;
+        }
+        std::fputs(text.c_str(), stderr);
+        std::fflush(stderr);
+    }
+};
+
 }  // namespace
+
+void MpiTest::TearDown() {
+    const Comm& c = world();
+    int mine = HasFailure();
+    std::vector<int> failed(size_t(c.size), 0);
+    MPI_CHECK(MPI_Allgather(&mine, 1, MPI_INT, failed.data(), 1, MPI_INT, c.comm));
+    std::string ranks;
+    bool others = false;
+    for (int r = 0; r < c.size; ++r) {
+        if (!failed[size_t(r)]) continue;
+        ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
+        others = others || r != c.rank;
+    }
+    if (!others) return;
+    adding_other_ranks_failure = true;
+    ADD_FAILURE() << "failed on rank(s) " << ranks << " of " << c.size
+                  << " (their failures are on stderr as `rank R: file:line: ...`)";
+    adding_other_ranks_failure = false;
+}
+
+::testing::TestEventListener* rank_failure_printer() { return new RankFailurePrinter; }
 
 bool on_every_rank(bool ok, const std::string& what) {
     int bad = !ok, any_bad = 0;

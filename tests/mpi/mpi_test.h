@@ -1,7 +1,10 @@
-// Helpers for tests that run on every rank: the world Comm, pass/fail that
-// every rank agrees on, and vote data any rank can regenerate from
-// (seed, rank, index) to compute everyone's input and the expected result.
+// Helpers for tests that run on every rank: the world Comm, the fixture that
+// makes every test's verdict the same on every rank, pass/fail that every
+// rank agrees on, and vote data any rank can regenerate from (seed, rank,
+// index) to compute everyone's input and the expected result.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +17,22 @@
 namespace bitvote::test {
 
 Comm& world();  // opened by main before the tests, closed after
+
+// The fixture of every MPI test (`using Suite = MpiTest;` then TEST_F keeps
+// the suite's name). TearDown is collective: a test that failed on any rank
+// fails on every rank, so rank 0's summary counts it, with a failure that
+// names the ranks. Every rank must reach TearDown of every test, so a test
+// skips (GTEST_SKIP) or returns early only on a condition every rank shares.
+class MpiTest : public ::testing::Test {
+  protected:
+    void TearDown() override;
+};
+template <class T>
+class MpiTestWithParam : public MpiTest, public ::testing::WithParamInterface<T> {};
+
+// For ranks other than rank 0, whose gtest output is not printed: writes each
+// failed assertion to stderr as `rank R: file:line: message`. Main appends it.
+::testing::TestEventListener* rank_failure_printer();
 
 // True iff `ok` on every rank. A failing rank prints `what` to stderr with
 // its rank, so failures on ranks other than 0 are not lost.

@@ -17,8 +17,11 @@ namespace {
 
 const size_t lengths[] = {0, 1, 63, 65, 1000};
 
+using WeightedAggregate = MpiTest;
+using MedianAggregate = MpiTest;
+
 // During the first weighted_warmup_rounds every weight is 1: a plain majority, tie -> +1.
-TEST(WeightedAggregate, IsTheMajorityDuringWarmup) {
+TEST_F(WeightedAggregate, IsTheMajorityDuringWarmup) {
     Comm& c = world();
     for (Pattern p : {Pattern::random, Pattern::split})
         for (size_t d : lengths) {
@@ -46,7 +49,7 @@ bool fv_bit(int r, int P, int64_t t, size_t i) {
 
 // Past the warmup the vote weighs rank r by clip(log(q_r / (1 - q_r)), +-10),
 // q_r = the fraction of its past votes that agreed with the decision.
-TEST(WeightedAggregate, MatchesNaiveSignSgdFvAcrossRounds) {
+TEST_F(WeightedAggregate, MatchesNaiveSignSgdFvAcrossRounds) {
     Comm& c = world();
     const int P = c.size;
     const size_t d = 300;
@@ -83,7 +86,7 @@ TEST(WeightedAggregate, MatchesNaiveSignSgdFvAcrossRounds) {
 }
 
 // Coordinate-wise median of the ranks' fp32 values; even P: mean of the two middle ones.
-TEST(MedianAggregate, MatchesSortedColumnsOnEveryRank) {
+TEST_F(MedianAggregate, MatchesSortedColumnsOnEveryRank) {
     Comm& c = world();
     for (size_t d : lengths) {
         AggregateState st = aggregate_make(AggregateKind::median, c.size);

@@ -90,7 +90,7 @@ Data whole_file(const std::string& path) {
 
 }  // namespace
 
-class DataShards : public ::testing::TestWithParam<const char*> {};
+class DataShards : public MpiTestWithParam<const char*> {};
 
 TEST_P(DataShards, UnionOfParallelShardsIsTheFile) {
     SharedFile file;
@@ -150,7 +150,9 @@ INSTANTIATE_TEST_SUITE_P(Partitions, DataShards, ::testing::Values("iid", "label
                              return n;
                          });
 
-TEST(DataShardsRead, SubsetsAndWholeTestSetAreTheSameOnEveryRank) {
+using DataShardsRead = MpiTest;
+
+TEST_F(DataShardsRead, SubsetsAndWholeTestSetAreTheSameOnEveryRank) {
     SharedFile file;
     ASSERT_TRUE(on_every_rank(!file.dir.empty(), "no test file"));
     Data d;
@@ -172,7 +174,7 @@ TEST(DataShardsRead, SubsetsAndWholeTestSetAreTheSameOnEveryRank) {
                               "the train subset is not split exactly once"));
 }
 
-TEST(DataShardsRead, EveryRankRefusesAMissingFileTogether) {
+TEST_F(DataShardsRead, EveryRankRefusesAMissingFileTogether) {
     std::string error;
     try {
         data_open(DataConfig{"/nonexistent/bitvote.h5", {}, 0, 0, 0, false}, world().comm);

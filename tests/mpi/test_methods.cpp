@@ -85,7 +85,10 @@ uint64_t hash_floats(std::span<const float> w) {
     return hash_words(words);
 }
 
-TEST(MethodStep, EveryMethodAndStrategyMatchesASimulationOfAllRanks) {
+using MethodStep = MpiTest;
+using MethodAttack = MpiTest;
+
+TEST_F(MethodStep, EveryMethodAndStrategyMatchesASimulationOfAllRanks) {
     Comm& c = world();
     c.alpha_beta = {1e-6, 1e-9};
     for (MethodKind k : {MethodKind::sgd, MethodKind::signsgd, MethodKind::signum, MethodKind::s3gd,
@@ -121,7 +124,7 @@ TEST(MethodStep, EveryMethodAndStrategyMatchesASimulationOfAllRanks) {
 
 // With bandwidth the only cost, auto sends efsign's scaled signs and topk's
 // (index, value) lists compressed (P > 1), not as fp32 vectors.
-TEST(MethodStep, AutoPicksTheCompressedExchangeForEfSignAndTopK) {
+TEST_F(MethodStep, AutoPicksTheCompressedExchangeForEfSignAndTopK) {
     Comm& c = world();
     c.alpha_beta = {0, 1e-9};
     for (auto [k, want] : {std::pair{MethodKind::efsign, "sign-allgather"},
@@ -139,7 +142,7 @@ TEST(MethodStep, AutoPicksTheCompressedExchangeForEfSignAndTopK) {
 
 // The last N ranks lie, the others send what they computed: flip locally,
 // alie as the mean minus z standard deviations of every rank's honest values.
-TEST(MethodAttack, LastRanksLieAsTheAttackSays) {
+TEST_F(MethodAttack, LastRanksLieAsTheAttackSays) {
     Comm& c = world();
     const int N = (c.size - 1) / 2 + (c.size == 2);  // a minority, and one liar at P = 2
     const bool liar = c.rank >= c.size - N;

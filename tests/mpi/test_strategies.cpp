@@ -59,7 +59,7 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
 // Bandwidth-bound costs, so `auto` has a model to pick from.
 constexpr AlphaBeta test_alpha_beta{1e-6, 1e-9};
 
-class StrategyVote : public ::testing::TestWithParam<Case> {};
+class StrategyVote : public MpiTestWithParam<Case> {};
 
 TEST_P(StrategyVote, MatchesNaiveVoteOnEveryRank) {
     const Case& tc = GetParam();
@@ -76,9 +76,17 @@ TEST_P(StrategyVote, MatchesNaiveVoteOnEveryRank) {
 
 INSTANTIATE_TEST_SUITE_P(AllPairs, StrategyVote, ::testing::ValuesIn(every_case()), case_name);
 
+using StrategyInput = MpiTest;
+using StrategyOutput = MpiTest;
+using VoteTies = MpiTest;
+using StrategyCheck = MpiTest;
+using PayloadBytes = MpiTest;  // the suite; the struct is bitvote::PayloadBytes
+using ModelBytes = MpiTest;
+using AutoStrategy = MpiTest;
+
 // Bits past d in the last word of a bitmap are not votes: set them all and
 // the update must not change.
-TEST(StrategyInput, BitsPastDAreIgnored) {
+TEST_F(StrategyInput, BitsPastDAreIgnored) {
     Comm& c = world();
     c.alpha_beta = test_alpha_beta;
     for (size_t d : {65, 1000}) {
@@ -99,7 +107,7 @@ TEST(StrategyInput, BitsPastDAreIgnored) {
 
 // The fp32 mean of values whose sums round: whatever order MPI adds in, every
 // rank must hold the same bits (the trainer's weights stay identical).
-TEST(StrategyOutput, Fp32MeanIsBitIdenticalOnEveryRank) {
+TEST_F(StrategyOutput, Fp32MeanIsBitIdenticalOnEveryRank) {
     Comm& c = world();
     const size_t d = 1 << 20;  // large enough for OpenMPI's segmented/ring algorithms
     std::vector<float> g(d);
@@ -111,7 +119,7 @@ TEST(StrategyOutput, Fp32MeanIsBitIdenticalOnEveryRank) {
 
 // The tie rules, stated without the reference: at even P the split pattern
 // ties everywhere; dense sign decides +1, ternary decides 0.
-TEST(VoteTies, SignTiesGoPlusTernaryTiesGoZero) {
+TEST_F(VoteTies, SignTiesGoPlusTernaryTiesGoZero) {
     Comm& c = world();
     if (c.size % 2) GTEST_SKIP() << "no ties at odd P";
     const size_t d = 1000;
@@ -135,7 +143,7 @@ TEST(VoteTies, SignTiesGoPlusTernaryTiesGoZero) {
     }
 }
 
-TEST(StrategyCheck, RejectsExactlyTheImpossiblePairs) {
+TEST_F(StrategyCheck, RejectsExactlyTheImpossiblePairs) {
     const unsigned votes = kind_bit(MessageKind::sign) | kind_bit(MessageKind::ternary) | kind_bit(MessageKind::sparse);
     const std::pair<const char*, unsigned> expected[] = {
         {"allreduce", kind_bit(MessageKind::fp32) | kind_bit(MessageKind::scaled_sign) |
@@ -168,7 +176,7 @@ TEST(StrategyCheck, RejectsExactlyTheImpossiblePairs) {
     EXPECT_EQ(strategy_find("ring"), nullptr);
 }
 
-TEST(PayloadBytes, CountTheBuffersHandedToMpi) {
+TEST_F(PayloadBytes, CountTheBuffersHandedToMpi) {
     Comm& c = world();
     const size_t d = 1000;  // 2 tiles: 16 words per bitmap
     const size_t P = size_t(c.size);
@@ -176,9 +184,9 @@ TEST(PayloadBytes, CountTheBuffersHandedToMpi) {
     OwnedMessage sign = make_message(Pattern::random, MessageKind::sign, 1, c.rank, c.size, d);
     Update u;
 
-    PayloadBytes before = c.bytes();
+    bitvote::PayloadBytes before = c.bytes();
     exchange(&c, *strategy_find("allreduce"), fp32.msg, &u);
-    PayloadBytes used = c.bytes() - before;
+    bitvote::PayloadBytes used = c.bytes() - before;
     bool ok = used.sent == 4 * d && used.received == 4 * d;
 
     before = c.bytes();
@@ -191,7 +199,7 @@ TEST(PayloadBytes, CountTheBuffersHandedToMpi) {
                                       std::to_string(used.received)));
 }
 
-TEST(ModelBytes, FollowTheDesignTable) {
+TEST_F(ModelBytes, FollowTheDesignTable) {
     const double d = 1 << 20, P = 4, w = 3;  // vote_width(4) = 3
     auto model = [&](const char* name, MessageKind kind, size_t encoded = 0) {
         return strategy_find(name)->model_bytes(kind, size_t(d), int(P), encoded);
@@ -210,7 +218,7 @@ TEST(ModelBytes, FollowTheDesignTable) {
 
 // With bandwidth the only cost, auto takes the fewest bytes: the 1-bit
 // alltoall for dense signs (P > 1), and it records its pick.
-TEST(AutoStrategy, PicksTheCheapestModelAndSaysWhich) {
+TEST_F(AutoStrategy, PicksTheCheapestModelAndSaysWhich) {
     Comm& c = world();
     c.alpha_beta = {0, 1e-9};
     auto picked = [&](const OwnedMessage& m) {

@@ -57,7 +57,9 @@ std::string first_wrong_count(const std::vector<uint64_t>& counters, unsigned w)
     return "";
 }
 
-TEST(VoteOp, AllreduceCountsEveryVote) {
+using VoteOp = MpiTest;  // the suite; the struct is bitvote::VoteOp
+
+TEST_F(VoteOp, AllreduceCountsEveryVote) {
     Comm& c = world();
     std::vector<uint64_t> counters = sign_counters(c.vote.w);
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, counters.data(), int(vote_tiles(d)), c.vote.tile, c.vote.op, c.comm));
@@ -67,7 +69,7 @@ TEST(VoteOp, AllreduceCountsEveryVote) {
 
 // Associativity and commutativity as MPI uses them: a reduce to every root
 // and a two-level reduction over sub-communicators give the allreduce's sums.
-TEST(VoteOp, EveryRootAndEveryGroupingAgree) {
+TEST_F(VoteOp, EveryRootAndEveryGroupingAgree) {
     Comm& c = world();
     const int tiles = int(vote_tiles(d));
     std::vector<uint64_t> mine = sign_counters(c.vote.w), all = mine, at_root(mine.size());
@@ -89,10 +91,10 @@ TEST(VoteOp, EveryRootAndEveryGroupingAgree) {
 }
 
 // The op reads w from the datatype: the same op on a wider tile type counts the same.
-TEST(VoteOp, OneOpServesEveryWidth) {
+TEST_F(VoteOp, OneOpServesEveryWidth) {
     Comm& c = world();
     unsigned wide = c.vote.w + 2;
-    VoteOp wider = vote_op_create(wide);
+    bitvote::VoteOp wider = vote_op_create(wide);
     std::vector<uint64_t> counters = sign_counters(wide);
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, counters.data(), int(vote_tiles(d)), wider.tile, c.vote.op, c.comm));
     vote_op_free(&wider);
@@ -101,7 +103,7 @@ TEST(VoteOp, OneOpServesEveryWidth) {
 }
 
 // Ternary: tile t of plus at element 2t, tile t of minus at 2t + 1, one reduction.
-TEST(VoteOp, TernaryTilePairsReduceTogether) {
+TEST_F(VoteOp, TernaryTilePairsReduceTogether) {
     Comm& c = world();
     unsigned w = c.vote.w;
     OwnedMessage m = make_message(Pattern::random, MessageKind::ternary, seed, c.rank, c.size, d);

@@ -135,7 +135,10 @@ std::string describe(const SweepRow& r, double model) {
            std::to_string(uint64_t(model)) + " B";
 }
 
-TEST(WireBytes, CountOneLoopbackTcpConnectionExactly) {
+using WireBytes = MpiTest;  // the suite; the struct is bitvote::WireBytes
+using SweepCheck = MpiTest;
+
+TEST_F(WireBytes, CountOneLoopbackTcpConnectionExactly) {
     const size_t bytes = 1 << 20;
     auto [client, server] = loopback_tcp_pair();
     int unix_pair[2] = {-1, -1};
@@ -146,11 +149,11 @@ TEST(WireBytes, CountOneLoopbackTcpConnectionExactly) {
         const WireSnapshot before = wire_snapshot();
         ok = send_through(client, server, bytes) && send_through(unix_pair[0], unix_pair[1], bytes);
         const WireSnapshot after = wire_snapshot();
-        const WireBytes *c0 = find_socket(before, client), *c1 = find_socket(after, client);
-        const WireBytes *s0 = find_socket(before, server), *s1 = find_socket(after, server);
+        const bitvote::WireBytes *c0 = find_socket(before, client), *c1 = find_socket(after, client);
+        const bitvote::WireBytes *s0 = find_socket(before, server), *s1 = find_socket(after, server);
         ok = ok && c0 && c1 && s0 && s1 && !find_socket(after, unix_pair[0]);
         if (ok) {
-            const WireBytes sent = wire_bytes_sub(*c1, *c0), received = wire_bytes_sub(*s1, *s0);
+            const bitvote::WireBytes sent = wire_bytes_sub(*c1, *c0), received = wire_bytes_sub(*s1, *s0);
             ok = sent.sent == bytes && received.recv == bytes && sent.recv == 0 && received.sent == 0 &&
                  sent.acked <= bytes;
             what = "client sent " + std::to_string(sent.sent) + ", server received " + std::to_string(received.recv) +
@@ -164,17 +167,17 @@ TEST(WireBytes, CountOneLoopbackTcpConnectionExactly) {
     EXPECT_TRUE(on_every_rank(ok, what));
 }
 
-TEST(WireBytes, DeltaCountsNewSocketsFromZero) {
+TEST_F(WireBytes, DeltaCountsNewSocketsFromZero) {
     WireSnapshot before = {{5, {100, 200, 100, 0}}, {9, {10, 10, 10, 0}}};
     WireSnapshot after = {{5, {150, 260, 140, 3}}, {7, {40, 0, 0, 0}}, {9, {10, 10, 10, 0}}};
-    WireBytes d = wire_delta(before, after);
+    bitvote::WireBytes d = wire_delta(before, after);
     EXPECT_EQ(d.sent, 50u + 40u);
     EXPECT_EQ(d.recv, 60u);
     EXPECT_EQ(d.acked, 40u);
     EXPECT_EQ(d.retrans, 3u);
 }
 
-TEST(WireBytes, TransportIsTheOneMpiWasToldToUse) {
+TEST_F(WireBytes, TransportIsTheOneMpiWasToldToUse) {
     const Transport t = wire_transport(world().comm);
     if (world().size == 1) {
         EXPECT_EQ(t, Transport::self);
@@ -190,7 +193,7 @@ TEST(WireBytes, TransportIsTheOneMpiWasToldToUse) {
     EXPECT_EQ(row.wrong, 0u);
 }
 
-TEST(WireBytes, VoteAlltoallMovesTheModelBytes) {
+TEST_F(WireBytes, VoteAlltoallMovesTheModelBytes) {
     Comm& c = world();
     if (c.size == 1 || wire_transport(c.comm) != Transport::tcp)
         GTEST_SKIP() << "needs P > 1 over TCP (mpirun --mca btl tcp,self)";
@@ -204,7 +207,7 @@ TEST(WireBytes, VoteAlltoallMovesTheModelBytes) {
     EXPECT_TRUE(near_model(r.wire_recv, model, messages)) << describe(r, model);
 }
 
-TEST(WireBytes, Fp32AllreduceMovesTheModelBytesAtPowersOfTwo) {
+TEST_F(WireBytes, Fp32AllreduceMovesTheModelBytesAtPowersOfTwo) {
     Comm& c = world();
     if (c.size == 1 || wire_transport(c.comm) != Transport::tcp)
         GTEST_SKIP() << "needs P > 1 over TCP (mpirun --mca btl tcp,self)";
@@ -223,7 +226,7 @@ TEST(WireBytes, Fp32AllreduceMovesTheModelBytesAtPowersOfTwo) {
 
 // The sweep's #wrong: the expected result itself scores 0, and each flipped
 // coordinate (or a mean that does not round back to the exact sum) scores 1.
-TEST(SweepCheck, CountsEveryWrongCoordinate) {
+TEST_F(SweepCheck, CountsEveryWrongCoordinate) {
     const int P = 3;
     const size_t d = 1000;
     const unsigned kinds = kind_bit(MessageKind::fp32) | kind_bit(MessageKind::sparse);

@@ -1,4 +1,5 @@
-// Kernel test main: says which tiers run and which are skipped on this CPU.
+// Kernel test main: says which tiers run and which are skipped on this CPU
+// (each test of a skipped tier is reported SKIPPED: see tiers_under_test.h).
 #include <gtest/gtest.h>
 
 #include <cstdio>

@@ -1,4 +1,4 @@
-// Sign and ternary bitmaps on every tier this CPU runs: against a naive
+// Sign and ternary bitmaps on every tier (one test instance each): against a naive
 // per-coordinate reference written here (from signbit / isnan, not from the
 // comparisons the kernels use) and bit for bit against scalar, for every length
 // 0..1100, every named adversarial input, and unaligned spans. Floats are
@@ -24,7 +24,6 @@ using testing::all_inputs;
 using testing::Input;
 using testing::input_name;
 using testing::make_input;
-using testing::tiers_available;
 using Words = std::vector<uint64_t>;
 using Floats = std::vector<float>;
 
@@ -196,7 +195,7 @@ Applied run_ternary_apply(Isa isa, const Floats& w, const Words& voted, const Wo
     return {buf.values(), buf.guard_intact()};
 }
 
-// ---- sweeps: every tier x input x length ---------------------------------------
+// ---- sweeps: input x length, on the tier under test -----------------------------
 // Calls body(input, n, offset) for every named input and length 0..1100 at
 // offset 0, and for lengths 0..300 at offsets 1..15 floats from an aligned base.
 template <class Body>
@@ -211,33 +210,33 @@ void for_each_case(Body body) {
 const float learning_rates[] = {0.01f, 3.0f, std::numeric_limits<float>::denorm_min(),
                                 std::numeric_limits<float>::infinity()};
 
-TEST(SignPack, MatchesReferenceAndScalarOnEveryTierLengthInput) {
+TIER_TEST_SUITE(SignPack);
+TIER_TEST_SUITE(SignUnpackApply);
+TIER_TEST_SUITE(TernaryPack);
+TIER_TEST_SUITE(TernaryUnpackApply);
+
+TEST_P(SignPack, MatchesReferenceAndScalarAtEveryLengthAndInput) {
     Failures failures;
     for_each_case([&](Input input, size_t n, size_t offset) {
         Floats x = make_input(input, n);
         Words want = ref_bitmap(x, ref_plus);
         Words scalar = run_sign_pack(Isa::scalar, x, offset).bits;
-        for (Isa isa : tiers_available()) {
-            Packed got = run_sign_pack(isa, x, offset);
-            failures.check(first_mismatch(got.bits, want), "sign_pack vs reference",
-                           where(isa, input_name(input), n, offset));
-            failures.check(first_mismatch(got.bits, scalar), "sign_pack vs scalar",
-                           where(isa, input_name(input), n, offset));
-            failures.check(got.guards_intact, "sign_pack guards past the spans",
-                           where(isa, input_name(input), n, offset));
-        }
+        Packed got = run_sign_pack(tier, x, offset);
+        std::string at = where(tier, input_name(input), n, offset);
+        failures.check(first_mismatch(got.bits, want), "sign_pack vs reference", at);
+        failures.check(first_mismatch(got.bits, scalar), "sign_pack vs scalar", at);
+        failures.check(got.guards_intact, "sign_pack guards past the spans", at);
     });
     EXPECT_EQ(failures.count, 0);
 }
 
 // All-positive input: every valid bit is 1, so a stray bit past n would show.
-TEST(SignPack, TailBitsAreZero) {
-    for (Isa isa : tiers_available())
-        for (size_t n = 1; n <= 200; ++n) {
-            Words bits = run_sign_pack(isa, Floats(n, 1.0f), 0).bits;
-            uint64_t valid = n % 64 ? (uint64_t{1} << (n % 64)) - 1 : ~uint64_t{0};
-            ASSERT_EQ(bits.back(), valid) << where(isa, "ones", n);
-        }
+TEST_P(SignPack, TailBitsAreZero) {
+    for (size_t n = 1; n <= 200; ++n) {
+        Words bits = run_sign_pack(tier, Floats(n, 1.0f), 0).bits;
+        uint64_t valid = n % 64 ? (uint64_t{1} << (n % 64)) - 1 : ~uint64_t{0};
+        ASSERT_EQ(bits.back(), valid) << where(tier, "ones", n);
+    }
 }
 
 // n = 100 covers a full word and a partial one (the SIMD tiers' tail path).
@@ -260,28 +259,31 @@ Words only_lane(size_t lane, bool set) {
 
 // `value` at every lane, among values that pack the other way, so a kernel
 // that ignored the value could not pass.
-void expect_packs_as(float value, bool plus, const char* name) {
-    for (Isa isa : tiers_available())
-        for (size_t lane = 0; lane < lanes_n; ++lane) {
-            Words bits = run_sign_pack(isa, one_value_at(lane, value, plus ? -1.0f : 1.0f), 0).bits;
-            ASSERT_EQ(first_mismatch(bits, only_lane(lane, plus)), "")
-                << name << " at lane " << lane << " on " << isa_name(isa);
-        }
+void expect_packs_as(Isa isa, float value, bool plus, const char* name) {
+    for (size_t lane = 0; lane < lanes_n; ++lane) {
+        Words bits = run_sign_pack(isa, one_value_at(lane, value, plus ? -1.0f : 1.0f), 0).bits;
+        ASSERT_EQ(first_mismatch(bits, only_lane(lane, plus)), "")
+            << name << " at lane " << lane << " on " << isa_name(isa);
+    }
 }
 
-TEST(SignPack, PositiveZeroPacksAsPlus) { expect_packs_as(0.0f, true, "+0"); }
-TEST(SignPack, NegativeZeroPacksAsPlus) { expect_packs_as(-0.0f, true, "-0"); }
-TEST(SignPack, NanPacksAsPlus) { expect_packs_as(std::numeric_limits<float>::quiet_NaN(), true, "+NaN"); }
-TEST(SignPack, NegativeNanPacksAsPlus) { expect_packs_as(-std::numeric_limits<float>::quiet_NaN(), true, "-NaN"); }
-TEST(SignPack, NegativeDenormalPacksAsMinus) {
-    expect_packs_as(-std::numeric_limits<float>::denorm_min(), false, "-denorm");
+TEST_P(SignPack, PositiveZeroPacksAsPlus) { expect_packs_as(tier, 0.0f, true, "+0"); }
+TEST_P(SignPack, NegativeZeroPacksAsPlus) { expect_packs_as(tier, -0.0f, true, "-0"); }
+TEST_P(SignPack, NanPacksAsPlus) { expect_packs_as(tier, std::numeric_limits<float>::quiet_NaN(), true, "+NaN"); }
+TEST_P(SignPack, NegativeNanPacksAsPlus) {
+    expect_packs_as(tier, -std::numeric_limits<float>::quiet_NaN(), true, "-NaN");
 }
-TEST(SignPack, NegativeInfinityPacksAsMinus) {
-    expect_packs_as(-std::numeric_limits<float>::infinity(), false, "-inf");
+TEST_P(SignPack, NegativeDenormalPacksAsMinus) {
+    expect_packs_as(tier, -std::numeric_limits<float>::denorm_min(), false, "-denorm");
 }
-TEST(SignPack, PositiveInfinityPacksAsPlus) { expect_packs_as(std::numeric_limits<float>::infinity(), true, "+inf"); }
+TEST_P(SignPack, NegativeInfinityPacksAsMinus) {
+    expect_packs_as(tier, -std::numeric_limits<float>::infinity(), false, "-inf");
+}
+TEST_P(SignPack, PositiveInfinityPacksAsPlus) {
+    expect_packs_as(tier, std::numeric_limits<float>::infinity(), true, "+inf");
+}
 
-TEST(SignUnpackApply, MatchesReferenceAndScalarOnEveryTierLengthInput) {
+TEST_P(SignUnpackApply, MatchesReferenceAndScalarAtEveryLengthAndInput) {
     Failures failures;
     for_each_case([&](Input input, size_t n, size_t offset) {
         Floats w = make_input(input, n);
@@ -289,93 +291,86 @@ TEST(SignUnpackApply, MatchesReferenceAndScalarOnEveryTierLengthInput) {
         for (float lr : learning_rates) {
             Floats want = ref_sign_apply(w, bits, lr);
             Floats scalar = run_sign_apply(Isa::scalar, w, bits, lr, offset).w;
-            std::string what = " lr=" + std::to_string(lr);
-            for (Isa isa : tiers_available()) {
-                Applied got = run_sign_apply(isa, w, bits, lr, offset);
-                std::string at = where(isa, input_name(input), n, offset) + what;
-                failures.check(first_mismatch(got.w, want), "sign_unpack_apply vs reference", at);
-                failures.check(first_mismatch(got.w, scalar), "sign_unpack_apply vs scalar", at);
-                failures.check(got.guards_intact, "sign_unpack_apply guard past w", at);
-            }
+            Applied got = run_sign_apply(tier, w, bits, lr, offset);
+            std::string at = where(tier, input_name(input), n, offset) + " lr=" + std::to_string(lr);
+            failures.check(first_mismatch(got.w, want), "sign_unpack_apply vs reference", at);
+            failures.check(first_mismatch(got.w, scalar), "sign_unpack_apply vs scalar", at);
+            failures.check(got.guards_intact, "sign_unpack_apply guard past w", at);
         }
     });
     EXPECT_EQ(failures.count, 0);
 }
 
-TEST(SignUnpackApply, SetBitSubtractsLrClearBitAddsLr) {
-    for (Isa isa : tiers_available()) {
-        size_t n = 130;
-        Words bits = {0x5555'5555'5555'5555ull, 0xFFFF'FFFF'0000'0000ull, 0x3ull};
-        Floats w = run_sign_apply(isa, Floats(n, 1.0f), bits, 0.25f, 0).w;
-        for (size_t i = 0; i < n; ++i) ASSERT_EQ(w[i], bit(bits, i) ? 0.75f : 1.25f) << isa_name(isa) << " i=" << i;
-    }
+TEST_P(SignUnpackApply, SetBitSubtractsLrClearBitAddsLr) {
+    size_t n = 130;
+    Words bits = {0x5555'5555'5555'5555ull, 0xFFFF'FFFF'0000'0000ull, 0x3ull};
+    Floats w = run_sign_apply(tier, Floats(n, 1.0f), bits, 0.25f, 0).w;
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(w[i], bit(bits, i) ? 0.75f : 1.25f) << isa_name(tier) << " i=" << i;
 }
 
-TEST(TernaryPack, MatchesReferenceAndScalarOnEveryTierLengthInput) {
+TEST_P(TernaryPack, MatchesReferenceAndScalarAtEveryLengthAndInput) {
     Failures failures;
     for_each_case([&](Input input, size_t n, size_t offset) {
         Floats x = make_input(input, n);
         Words want_voted = ref_bitmap(x, ref_voted), want_positive = ref_bitmap(x, ref_positive);
         TernaryPacked scalar = run_ternary_pack(Isa::scalar, x, offset);
-        for (Isa isa : tiers_available()) {
-            TernaryPacked got = run_ternary_pack(isa, x, offset);
-            std::string at = where(isa, input_name(input), n, offset);
-            failures.check(first_mismatch(got.voted, want_voted), "ternary_pack voted vs reference", at);
-            failures.check(first_mismatch(got.positive, want_positive), "ternary_pack positive vs reference", at);
-            failures.check(first_mismatch(got.voted, scalar.voted), "ternary_pack voted vs scalar", at);
-            failures.check(first_mismatch(got.positive, scalar.positive), "ternary_pack positive vs scalar", at);
-            failures.check(got.guards_intact, "ternary_pack guards past the spans", at);
-        }
+        TernaryPacked got = run_ternary_pack(tier, x, offset);
+        std::string at = where(tier, input_name(input), n, offset);
+        failures.check(first_mismatch(got.voted, want_voted), "ternary_pack voted vs reference", at);
+        failures.check(first_mismatch(got.positive, want_positive), "ternary_pack positive vs reference", at);
+        failures.check(first_mismatch(got.voted, scalar.voted), "ternary_pack voted vs scalar", at);
+        failures.check(first_mismatch(got.positive, scalar.positive), "ternary_pack positive vs scalar", at);
+        failures.check(got.guards_intact, "ternary_pack guards past the spans", at);
     });
     EXPECT_EQ(failures.count, 0);
 }
 
-TEST(TernaryPack, TailBitsAreZero) {
-    for (Isa isa : tiers_available())
-        for (size_t n = 1; n <= 200; ++n) {
-            TernaryPacked got = run_ternary_pack(isa, Floats(n, 1.0f), 0);
-            uint64_t valid = n % 64 ? (uint64_t{1} << (n % 64)) - 1 : ~uint64_t{0};
-            ASSERT_EQ(got.voted.back(), valid) << where(isa, "ones", n);
-            ASSERT_EQ(got.positive.back(), valid) << where(isa, "ones", n);
-        }
+TEST_P(TernaryPack, TailBitsAreZero) {
+    for (size_t n = 1; n <= 200; ++n) {
+        TernaryPacked got = run_ternary_pack(tier, Floats(n, 1.0f), 0);
+        uint64_t valid = n % 64 ? (uint64_t{1} << (n % 64)) - 1 : ~uint64_t{0};
+        ASSERT_EQ(got.voted.back(), valid) << where(tier, "ones", n);
+        ASSERT_EQ(got.positive.back(), valid) << where(tier, "ones", n);
+    }
 }
 
 // `value` at every lane, among values that vote (+1) where it does not and
 // that do not vote (0) where it does, so a kernel that ignored it could not pass.
-void expect_ternary(float value, bool voted, bool positive, const char* name) {
-    for (Isa isa : tiers_available())
-        for (size_t lane = 0; lane < lanes_n; ++lane) {
-            TernaryPacked got = run_ternary_pack(isa, one_value_at(lane, value, voted ? 0.0f : 1.0f), 0);
-            Words want_voted = only_lane(lane, voted);
-            Words want_positive =
-                voted ? (positive ? only_lane(lane, true) : Words(bitmap_words(lanes_n), 0)) : only_lane(lane, false);
-            ASSERT_EQ(first_mismatch(got.voted, want_voted), "")
-                << name << " voted, lane " << lane << " " << isa_name(isa);
-            ASSERT_EQ(first_mismatch(got.positive, want_positive), "")
-                << name << " positive, lane " << lane << " " << isa_name(isa);
-        }
+void expect_ternary(Isa isa, float value, bool voted, bool positive, const char* name) {
+    for (size_t lane = 0; lane < lanes_n; ++lane) {
+        TernaryPacked got = run_ternary_pack(isa, one_value_at(lane, value, voted ? 0.0f : 1.0f), 0);
+        Words want_voted = only_lane(lane, voted);
+        Words want_positive =
+            voted ? (positive ? only_lane(lane, true) : Words(bitmap_words(lanes_n), 0)) : only_lane(lane, false);
+        ASSERT_EQ(first_mismatch(got.voted, want_voted), "")
+            << name << " voted, lane " << lane << " " << isa_name(isa);
+        ASSERT_EQ(first_mismatch(got.positive, want_positive), "")
+            << name << " positive, lane " << lane << " " << isa_name(isa);
+    }
 }
 
-TEST(TernaryPack, PositiveZeroDoesNotVote) { expect_ternary(0.0f, false, false, "+0"); }
-TEST(TernaryPack, NegativeZeroDoesNotVote) { expect_ternary(-0.0f, false, false, "-0"); }
-TEST(TernaryPack, NanDoesNotVote) { expect_ternary(std::numeric_limits<float>::quiet_NaN(), false, false, "+NaN"); }
-TEST(TernaryPack, NegativeNanDoesNotVote) {
-    expect_ternary(-std::numeric_limits<float>::quiet_NaN(), false, false, "-NaN");
+TEST_P(TernaryPack, PositiveZeroDoesNotVote) { expect_ternary(tier, 0.0f, false, false, "+0"); }
+TEST_P(TernaryPack, NegativeZeroDoesNotVote) { expect_ternary(tier, -0.0f, false, false, "-0"); }
+TEST_P(TernaryPack, NanDoesNotVote) {
+    expect_ternary(tier, std::numeric_limits<float>::quiet_NaN(), false, false, "+NaN");
 }
-TEST(TernaryPack, PositiveDenormalVotesPlus) {
-    expect_ternary(std::numeric_limits<float>::denorm_min(), true, true, "+denorm");
+TEST_P(TernaryPack, NegativeNanDoesNotVote) {
+    expect_ternary(tier, -std::numeric_limits<float>::quiet_NaN(), false, false, "-NaN");
 }
-TEST(TernaryPack, NegativeDenormalVotesMinus) {
-    expect_ternary(-std::numeric_limits<float>::denorm_min(), true, false, "-denorm");
+TEST_P(TernaryPack, PositiveDenormalVotesPlus) {
+    expect_ternary(tier, std::numeric_limits<float>::denorm_min(), true, true, "+denorm");
 }
-TEST(TernaryPack, InfinitiesVoteBySign) {
-    expect_ternary(std::numeric_limits<float>::infinity(), true, true, "+inf");
-    expect_ternary(-std::numeric_limits<float>::infinity(), true, false, "-inf");
+TEST_P(TernaryPack, NegativeDenormalVotesMinus) {
+    expect_ternary(tier, -std::numeric_limits<float>::denorm_min(), true, false, "-denorm");
+}
+TEST_P(TernaryPack, InfinitiesVoteBySign) {
+    expect_ternary(tier, std::numeric_limits<float>::infinity(), true, true, "+inf");
+    expect_ternary(tier, -std::numeric_limits<float>::infinity(), true, false, "-inf");
 }
 
 // positive is random and independent of voted here (not a subset): where not
 // voted it must be ignored.
-TEST(TernaryUnpackApply, MatchesReferenceAndScalarOnEveryTierLengthInput) {
+TEST_P(TernaryUnpackApply, MatchesReferenceAndScalarAtEveryLengthAndInput) {
     Failures failures;
     for_each_case([&](Input input, size_t n, size_t offset) {
         Floats w = make_input(input, n);
@@ -383,14 +378,11 @@ TEST(TernaryUnpackApply, MatchesReferenceAndScalarOnEveryTierLengthInput) {
         for (float lr : learning_rates) {
             Floats want = ref_ternary_apply(w, voted, positive, lr);
             Floats scalar = run_ternary_apply(Isa::scalar, w, voted, positive, lr, offset).w;
-            std::string what = " lr=" + std::to_string(lr);
-            for (Isa isa : tiers_available()) {
-                Applied got = run_ternary_apply(isa, w, voted, positive, lr, offset);
-                std::string at = where(isa, input_name(input), n, offset) + what;
-                failures.check(first_mismatch(got.w, want), "ternary_unpack_apply vs reference", at);
-                failures.check(first_mismatch(got.w, scalar), "ternary_unpack_apply vs scalar", at);
-                failures.check(got.guards_intact, "ternary_unpack_apply guard past w", at);
-            }
+            Applied got = run_ternary_apply(tier, w, voted, positive, lr, offset);
+            std::string at = where(tier, input_name(input), n, offset) + " lr=" + std::to_string(lr);
+            failures.check(first_mismatch(got.w, want), "ternary_unpack_apply vs reference", at);
+            failures.check(first_mismatch(got.w, scalar), "ternary_unpack_apply vs scalar", at);
+            failures.check(got.guards_intact, "ternary_unpack_apply guard past w", at);
         }
     });
     EXPECT_EQ(failures.count, 0);
@@ -398,29 +390,25 @@ TEST(TernaryUnpackApply, MatchesReferenceAndScalarOnEveryTierLengthInput) {
 
 // Weights that are not voted keep their exact bits, even signalling and
 // payload-carrying NaNs and -0 (w - 0 would quiet the NaN and turn -0 into +0).
-TEST(TernaryUnpackApply, UnvotedWeightsKeepTheirBitsEvenNanPayloads) {
+TEST_P(TernaryUnpackApply, UnvotedWeightsKeepTheirBitsEvenNanPayloads) {
     const uint32_t patterns[] = {0x7F80'0001, 0xFF80'1234, 0x7FC1'2345, 0x8000'0000, 0x0000'0001, 0x3F80'0000};
     size_t n = 200;
     Floats w(n);
     for (size_t i = 0; i < n; ++i) w[i] = std::bit_cast<float>(patterns[i % std::size(patterns)]);
     Words none(bitmap_words(n), 0), all(bitmap_words(n), ~uint64_t{0});
-    for (Isa isa : tiers_available()) {
-        EXPECT_EQ(first_mismatch(run_ternary_apply(isa, w, none, all, 0.5f, 0).w, w), "") << isa_name(isa);
-        Floats stepped = run_ternary_apply(isa, w, all, all, 0.5f, 0).w;
-        EXPECT_EQ(stepped[5], 0.5f) << isa_name(isa) << ": voted weights must move";  // 1.0 - 0.5
-    }
+    EXPECT_EQ(first_mismatch(run_ternary_apply(tier, w, none, all, 0.5f, 0).w, w), "") << isa_name(tier);
+    Floats stepped = run_ternary_apply(tier, w, all, all, 0.5f, 0).w;
+    EXPECT_EQ(stepped[5], 0.5f) << isa_name(tier) << ": voted weights must move";  // 1.0 - 0.5
 }
 
-TEST(TernaryUnpackApply, VotedPlusSubtractsLrVotedMinusAddsLr) {
-    for (Isa isa : tiers_available()) {
-        size_t n = 130;
-        Words voted = {0x0F0F'0F0F'0F0F'0F0Full, 0xFFFF'0000'FFFF'0000ull, 0x1ull};
-        Words positive = {0x3333'3333'3333'3333ull, 0xFF00'FF00'FF00'FF00ull, 0x3ull};
-        Floats w = run_ternary_apply(isa, Floats(n, 1.0f), voted, positive, 0.25f, 0).w;
-        for (size_t i = 0; i < n; ++i) {
-            float want = !bit(voted, i) ? 1.0f : bit(positive, i) ? 0.75f : 1.25f;
-            ASSERT_EQ(w[i], want) << isa_name(isa) << " i=" << i;
-        }
+TEST_P(TernaryUnpackApply, VotedPlusSubtractsLrVotedMinusAddsLr) {
+    size_t n = 130;
+    Words voted = {0x0F0F'0F0F'0F0F'0F0Full, 0xFFFF'0000'FFFF'0000ull, 0x1ull};
+    Words positive = {0x3333'3333'3333'3333ull, 0xFF00'FF00'FF00'FF00ull, 0x3ull};
+    Floats w = run_ternary_apply(tier, Floats(n, 1.0f), voted, positive, 0.25f, 0).w;
+    for (size_t i = 0; i < n; ++i) {
+        float want = !bit(voted, i) ? 1.0f : bit(positive, i) ? 0.75f : 1.25f;
+        ASSERT_EQ(w[i], want) << isa_name(tier) << " i=" << i;
     }
 }
 

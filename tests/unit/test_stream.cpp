@@ -1,4 +1,4 @@
-// The roofline kernels on every tier this CPU runs. stream_sum must follow the
+// The roofline kernels on every tier (one test instance each). stream_sum must follow the
 // summation order scalar documents (64 lane sums, a pairwise tree, the tail in
 // order), so a reference that spells that order out here and every tier agree
 // bit for bit; stream_add is w_i + c, bit for bit.
@@ -21,7 +21,6 @@ using testing::all_inputs;
 using testing::Input;
 using testing::input_name;
 using testing::make_input;
-using testing::tiers_available;
 using Floats = std::vector<float>;
 
 constexpr size_t max_n = 1100;
@@ -78,18 +77,19 @@ void for_each_case(Body body) {
     }
 }
 
-TEST(StreamSum, MatchesDocumentedOrderAndScalarOnEveryTierLengthInput) {
+TIER_TEST_SUITE(StreamSum);
+TIER_TEST_SUITE(StreamAdd);
+
+TEST_P(StreamSum, MatchesDocumentedOrderAndScalarAtEveryLengthAndInput) {
     int failures = 0;
     for_each_case([&](Input input, size_t n, size_t offset) {
         Floats x = make_input(input, n);
         Placed in(x, offset);
         float want = ref_sum(x), scalar = kernel_table(Isa::scalar).stream_sum({in.data, n});
-        for (Isa isa : tiers_available()) {
-            float got = kernel_table(isa).stream_sum({in.data, n});
-            if ((!same_sum(got, want) || !same_sum(got, scalar)) && ++failures <= 5)
-                ADD_FAILURE() << "stream_sum differs (" << where(isa, input_name(input), n, offset) << "): got "
-                              << show(got) << " want " << show(want) << " scalar " << show(scalar);
-        }
+        float got = kernel_table(tier).stream_sum({in.data, n});
+        if ((!same_sum(got, want) || !same_sum(got, scalar)) && ++failures <= 5)
+            ADD_FAILURE() << "stream_sum differs (" << where(tier, input_name(input), n, offset) << "): got "
+                          << show(got) << " want " << show(want) << " scalar " << show(scalar);
     });
     EXPECT_EQ(failures, 0);
 }
@@ -99,20 +99,19 @@ TEST(StreamSum, MatchesDocumentedOrderAndScalarOnEveryTierLengthInput) {
 // before the tree meets lane 0, and multiples of 64 next to 2^24 are exact, so
 // the documented order gives 2^24 + 63 * 64; a sequential sum, or fewer lanes,
 // loses ones against 2^24.
-TEST(StreamSum, FollowsTheLaneTreeOrder) {
+TEST_P(StreamSum, FollowsTheLaneTreeOrder) {
     const float big = 16777216.0f;  // 2^24
     Floats x(64 * 64, 1.0f);
     x[0] = big;
     for (size_t i = 64; i < x.size(); i += 64) x[i] = 0.0f;
-    for (Isa isa : tiers_available()) EXPECT_EQ(kernel_table(isa).stream_sum(x), big + 63.0f * 64.0f) << isa_name(isa);
+    EXPECT_EQ(kernel_table(tier).stream_sum(x), big + 63.0f * 64.0f) << isa_name(tier);
 }
 
-TEST(StreamSum, EmptyIsPositiveZero) {
-    for (Isa isa : tiers_available())
-        EXPECT_EQ(std::bit_cast<uint32_t>(kernel_table(isa).stream_sum({})), 0u) << isa_name(isa);
+TEST_P(StreamSum, EmptyIsPositiveZero) {
+    EXPECT_EQ(std::bit_cast<uint32_t>(kernel_table(tier).stream_sum({})), 0u) << isa_name(tier);
 }
 
-TEST(StreamAdd, MatchesReferenceBitForBitOnEveryTierLengthInput) {
+TEST_P(StreamAdd, MatchesReferenceBitForBitAtEveryLengthAndInput) {
     int failures = 0;
     const float constants[] = {1e-7f, -2.5f, std::numeric_limits<float>::infinity()};
     for_each_case([&](Input input, size_t n, size_t offset) {
@@ -120,20 +119,18 @@ TEST(StreamAdd, MatchesReferenceBitForBitOnEveryTierLengthInput) {
         for (float c : constants) {
             Floats want(n);
             for (size_t i = 0; i < n; ++i) want[i] = x[i] + c;
-            for (Isa isa : tiers_available()) {
-                Placed w(x, offset);
-                const float sentinel = 1234.5f;
-                w.data[n] = sentinel;
-                kernel_table(isa).stream_add({w.data, n}, c);
-                for (size_t i = 0; i <= n; ++i) {
-                    float expect = i < n ? want[i] : sentinel;
-                    if (std::bit_cast<uint32_t>(w.data[i]) != std::bit_cast<uint32_t>(expect)) {
-                        if (++failures <= 5)
-                            ADD_FAILURE()
-                                << "stream_add differs (" << where(isa, input_name(input), n, offset) << " c=" << c
-                                << ") at " << i << ": got " << show(w.data[i]) << " want " << show(expect);
-                        break;
-                    }
+            Placed w(x, offset);
+            const float sentinel = 1234.5f;
+            w.data[n] = sentinel;
+            kernel_table(tier).stream_add({w.data, n}, c);
+            for (size_t i = 0; i <= n; ++i) {
+                float expect = i < n ? want[i] : sentinel;
+                if (std::bit_cast<uint32_t>(w.data[i]) != std::bit_cast<uint32_t>(expect)) {
+                    if (++failures <= 5)
+                        ADD_FAILURE() << "stream_add differs (" << where(tier, input_name(input), n, offset)
+                                      << " c=" << c << ") at " << i << ": got " << show(w.data[i]) << " want "
+                                      << show(expect);
+                    break;
                 }
             }
         }

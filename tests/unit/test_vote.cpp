@@ -1,5 +1,5 @@
-// The majority-vote kernels on every tier this CPU runs, against plain integer
-// counters per coordinate and bit for bit against scalar.
+// The majority-vote kernels on every tier (one test instance each), against
+// plain integer counters per coordinate and bit for bit against scalar.
 //
 // The reference decodes the tiled bit-sliced layout of kernels.h directly:
 // bit j of the counter of coordinate c is bit c%64 of word
@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tiers_under_test.h"
@@ -17,7 +18,6 @@
 namespace bitvote {
 namespace {
 
-using testing::tiers_available;
 using Words = std::vector<uint64_t>;
 using Counts = std::vector<uint64_t>;  // one plain integer counter per coordinate
 
@@ -83,56 +83,67 @@ std::string where(Isa isa, unsigned w, uint64_t P, size_t n) {
            " n=" + std::to_string(n);
 }
 
-// Every tier's output equals the reference and scalar's output (scalar runs first).
-#define EXPECT_TIER_EQ(got, want, scalar_out, isa, ctx)                                 \
-    do {                                                                                \
-        ASSERT_EQ(first_mismatch(got, want), "") << "vs reference, " << (ctx);          \
-        if ((isa) == Isa::scalar) scalar_out = got;                                     \
-        ASSERT_EQ(first_mismatch(got, scalar_out), "") << "vs scalar, " << (ctx);       \
+// The tier's output equals the reference and scalar's output.
+#define EXPECT_TIER_EQ(got, want, scalar_out, ctx)                                \
+    do {                                                                          \
+        ASSERT_EQ(first_mismatch(got, want), "") << "vs reference, " << (ctx);    \
+        ASSERT_EQ(first_mismatch(got, scalar_out), "") << "vs scalar, " << (ctx); \
     } while (0)
 
-TEST(VoteAdd, SumsCountersModulo2PowW) {
+// run(tier) and run(Isa::scalar); scalar runs once when it is the tier.
+template <class Run>
+auto on_tier_and_scalar(Isa tier, Run run) {
+    auto got = run(tier);
+    auto scalar_out = tier == Isa::scalar ? got : run(Isa::scalar);
+    return std::pair{got, scalar_out};
+}
+
+TIER_TEST_SUITE(VoteAdd);
+TIER_TEST_SUITE(VoteAccumulateSigns);
+TIER_TEST_SUITE(VoteDecide);
+TIER_TEST_SUITE(VoteDecideTernary);
+TIER_TEST_SUITE(VoteCount);
+
+TEST_P(VoteAdd, SumsCountersModulo2PowW) {
     std::mt19937_64 rng(1);
     for (unsigned w : {1u, 2u, 3u, 4u, 5u, 8u, 11u, 32u}) {
         for (size_t n = 0; n <= max_n; ++n) {
             Counts a = random_counts(rng, n, max_count(w)), b = random_counts(rng, n, max_count(w));
             Counts sum(n);
             for (size_t c = 0; c < n; ++c) sum[c] = wrap(a[c] + b[c], w);
-            Words want = encode(sum, w), scalar_out;
-            for (Isa isa : tiers_available()) {
+            auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
                 Words inout = encode(b, w);
                 kernel_table(isa).vote_add(encode(a, w), inout, w);
-                EXPECT_TIER_EQ(inout, want, scalar_out, isa, where(isa, w, 0, n));
-            }
+                return inout;
+            });
+            EXPECT_TIER_EQ(got, encode(sum, w), scalar_out, where(tier, w, 0, n));
         }
     }
 }
 
-TEST(VoteAdd, IsCommutativeAndAssociative) {
+TEST_P(VoteAdd, IsCommutativeAndAssociative) {
     std::mt19937_64 rng(2);
-    for (Isa isa : tiers_available()) {
-        auto add = kernel_table(isa).vote_add;
-        for (unsigned w : widths) {
-            for (size_t n : {size_t{1}, size_t{511}, size_t{512}, size_t{1100}, size_t{5000}}) {
-                size_t words = vote_counter_words(n, w);
-                Words a(words), b(words), c(words);
-                for (Words* v : {&a, &b, &c})
-                    for (uint64_t& x : *v) x = rng();  // padding counters too: the op sees whole blocks
-                Words ab = b, ba = a, ab_c = c, bc = c, a_bc;
-                add(a, ab, w);
-                add(b, ba, w);
-                ASSERT_EQ(first_mismatch(ab, ba), "") << "a+b != b+a, " << where(isa, w, 0, n);
-                add(ab, ab_c, w);   // (a + b) + c
-                add(b, bc, w);
-                a_bc = bc;
-                add(a, a_bc, w);    // a + (b + c)
-                ASSERT_EQ(first_mismatch(ab_c, a_bc), "") << "(a+b)+c != a+(b+c), " << where(isa, w, 0, n);
-            }
+    auto add = kernel_table(tier).vote_add;
+    for (unsigned w : widths) {
+        for (size_t n : {size_t{1}, size_t{511}, size_t{512}, size_t{1100}, size_t{5000}}) {
+            size_t words = vote_counter_words(n, w);
+            Words a(words), b(words), c(words);
+            for (Words* v : {&a, &b, &c})
+                for (uint64_t& x : *v) x = rng();  // padding counters too: the op sees whole blocks
+            Words ab = b, ba = a, ab_c = c, bc = c, a_bc;
+            add(a, ab, w);
+            add(b, ba, w);
+            ASSERT_EQ(first_mismatch(ab, ba), "") << "a+b != b+a, " << where(tier, w, 0, n);
+            add(ab, ab_c, w);   // (a + b) + c
+            add(b, bc, w);
+            a_bc = bc;
+            add(a, a_bc, w);    // a + (b + c)
+            ASSERT_EQ(first_mismatch(ab_c, a_bc), "") << "(a+b)+c != a+(b+c), " << where(tier, w, 0, n);
         }
     }
 }
 
-TEST(VoteAccumulateSigns, AddsOneBitmapShortBitmapsAddZero) {
+TEST_P(VoteAccumulateSigns, AddsOneBitmapShortBitmapsAddZero) {
     std::mt19937_64 rng(3);
     for (unsigned w : widths) {
         for (size_t n = 0; n <= max_n; ++n) {
@@ -141,19 +152,19 @@ TEST(VoteAccumulateSigns, AddsOneBitmapShortBitmapsAddZero) {
             bits.resize(rng() % (bits.size() + 1));  // words past the end count as 0
             Counts sum(n);
             for (size_t c = 0; c < n; ++c) sum[c] = wrap(counts[c] + (c / 64 < bits.size() ? bits01[c] : 0), w);
-            Words want = encode(sum, w), scalar_out;
-            for (Isa isa : tiers_available()) {
+            auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
                 Words counters = encode(counts, w);
                 kernel_table(isa).vote_accumulate_signs(counters, bits, w);
-                EXPECT_TIER_EQ(counters, want, scalar_out, isa,
-                               where(isa, w, 0, n) + " bitmap words=" + std::to_string(bits.size()));
-            }
+                return counters;
+            });
+            EXPECT_TIER_EQ(got, encode(sum, w), scalar_out,
+                           where(tier, w, 0, n) + " bitmap words=" + std::to_string(bits.size()));
         }
     }
 }
 
 // 2^w - 1 ranks fill w-bit counters without wrapping; the decision afterwards is the plain majority.
-TEST(VoteAccumulateSigns, NeverOverflowsUpTo2PowWMinus1Ranks) {
+TEST_P(VoteAccumulateSigns, NeverOverflowsUpTo2PowWMinus1Ranks) {
     for (unsigned w : widths) {
         uint64_t P = (uint64_t{1} << w) - 1;
         for (size_t n : {size_t{1}, size_t{64}, size_t{700}, size_t{1100}}) {
@@ -168,39 +179,42 @@ TEST(VoteAccumulateSigns, NeverOverflowsUpTo2PowWMinus1Ranks) {
             }
             Counts majority01(n);
             for (size_t c = 0; c < n; ++c) majority01[c] = 2 * counts[c] >= P;
-            Words want_counters = encode(counts, w), want_decision = bitmap_of(majority01);
-            Words scalar_counters, scalar_decision;
-            for (Isa isa : tiers_available()) {
-                Words counters(vote_counter_words(n, w), 0), decision(bitmap_words(n));
-                for (const Words& bits : bitmaps) kernel_table(isa).vote_accumulate_signs(counters, bits, w);
-                ASSERT_EQ(first_mismatch(decode(counters, w, n), counts), "") << "counts, " << where(isa, w, P, n);
-                EXPECT_TIER_EQ(counters, want_counters, scalar_counters, isa, where(isa, w, P, n));
-                kernel_table(isa).vote_decide(counters, w, P, decision);
-                EXPECT_TIER_EQ(decision, want_decision, scalar_decision, isa, where(isa, w, P, n));
-            }
+            struct Out {
+                Words counters, decision;
+            };
+            auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
+                Out out{Words(vote_counter_words(n, w), 0), Words(bitmap_words(n))};
+                for (const Words& bits : bitmaps) kernel_table(isa).vote_accumulate_signs(out.counters, bits, w);
+                kernel_table(isa).vote_decide(out.counters, w, P, out.decision);
+                return out;
+            });
+            ASSERT_EQ(first_mismatch(decode(got.counters, w, n), counts), "") << "counts, " << where(tier, w, P, n);
+            EXPECT_TIER_EQ(got.counters, encode(counts, w), scalar_out.counters, where(tier, w, P, n));
+            EXPECT_TIER_EQ(got.decision, bitmap_of(majority01), scalar_out.decision, where(tier, w, P, n));
         }
     }
 }
 
-TEST(VoteDecide, IsMajorityTieGoesPositive) {
+TEST_P(VoteDecide, IsMajorityTieGoesPositive) {
     std::mt19937_64 rng(4);
     for (uint64_t P = 1; P <= 33; ++P) {
         for (unsigned w : {vote_width(P), vote_width(P) + 2}) {
             for (size_t n = 0; n <= max_n; ++n) {
                 Counts counts = counts_near_threshold(rng, n, P), majority01(n);
                 for (size_t c = 0; c < n; ++c) majority01[c] = 2 * counts[c] >= P;
-                Words counters = encode(counts, w), want = bitmap_of(majority01), scalar_out;
-                for (Isa isa : tiers_available()) {
+                Words counters = encode(counts, w);
+                auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
                     Words out(bitmap_words(n), ~uint64_t{0});
                     kernel_table(isa).vote_decide(counters, w, P, out);
-                    EXPECT_TIER_EQ(out, want, scalar_out, isa, where(isa, w, P, n));
-                }
+                    return out;
+                });
+                EXPECT_TIER_EQ(got, bitmap_of(majority01), scalar_out, where(tier, w, P, n));
             }
         }
     }
 }
 
-TEST(VoteDecideTernary, IsSignOfDifferenceZeroOnTie) {
+TEST_P(VoteDecideTernary, IsSignOfDifferenceZeroOnTie) {
     std::mt19937_64 rng(5);
     for (unsigned w : widths) {
         for (size_t n = 0; n <= max_n; ++n) {
@@ -218,14 +232,16 @@ TEST(VoteDecideTernary, IsSignOfDifferenceZeroOnTie) {
                 voted01[c] = plus[c] != minus[c];
                 positive01[c] = plus[c] > minus[c];
             }
-            Words want_voted = bitmap_of(voted01), want_positive = bitmap_of(positive01);
-            Words scalar_voted, scalar_positive;
-            for (Isa isa : tiers_available()) {
-                Words voted(bitmap_words(n), ~uint64_t{0}), positive(bitmap_words(n), ~uint64_t{0});
-                kernel_table(isa).vote_decide_ternary(encode(plus, w), encode(minus, w), w, voted, positive);
-                EXPECT_TIER_EQ(voted, want_voted, scalar_voted, isa, where(isa, w, 0, n));
-                EXPECT_TIER_EQ(positive, want_positive, scalar_positive, isa, where(isa, w, 0, n));
-            }
+            struct Out {
+                Words voted, positive;
+            };
+            auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
+                Out out{Words(bitmap_words(n), ~uint64_t{0}), Words(bitmap_words(n), ~uint64_t{0})};
+                kernel_table(isa).vote_decide_ternary(encode(plus, w), encode(minus, w), w, out.voted, out.positive);
+                return out;
+            });
+            EXPECT_TIER_EQ(got.voted, bitmap_of(voted01), scalar_out.voted, where(tier, w, 0, n));
+            EXPECT_TIER_EQ(got.positive, bitmap_of(positive01), scalar_out.positive, where(tier, w, 0, n));
         }
     }
 }
@@ -257,7 +273,7 @@ Rows random_rows(std::mt19937_64& rng, uint64_t P, size_t n) {
     return rows;
 }
 
-TEST(VoteCount, IsMajorityTieGoesPositiveAndEqualsAccumulateThenDecide) {
+TEST_P(VoteCount, IsMajorityTieGoesPositiveAndEqualsAccumulateThenDecide) {
     std::mt19937_64 rng(6);
     std::vector<uint64_t> Ps;
     for (uint64_t P = 1; P <= 33; ++P) Ps.push_back(P);
@@ -268,21 +284,23 @@ TEST(VoteCount, IsMajorityTieGoesPositiveAndEqualsAccumulateThenDecide) {
             Rows rows = random_rows(rng, P, n);
             Counts majority01(n);
             for (size_t c = 0; c < n; ++c) majority01[c] = 2 * rows.counts[c] >= P;
-            Words want = bitmap_of(majority01), scalar_out, scalar_via_counters;
             unsigned w = vote_width(P);
-            for (Isa isa : tiers_available()) {
+            struct Out {
+                Words count, via_counters;
+            };
+            auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
                 const KernelTable& k = kernel_table(isa);
-                Words out(nwords, ~uint64_t{0});
-                k.vote_count(rows.bitmaps, P, out);
-                EXPECT_TIER_EQ(out, want, scalar_out, isa, where(isa, w, P, n));
-
-                Words counters(vote_counter_words(n, w), 0), via_counters(nwords);
+                Out out{Words(nwords, ~uint64_t{0}), Words(nwords)};
+                k.vote_count(rows.bitmaps, P, out.count);
+                Words counters(vote_counter_words(n, w), 0);
                 for (uint64_t p = 0; p < P; ++p)
                     k.vote_accumulate_signs(counters, {rows.bitmaps.data() + p * nwords, nwords}, w);
-                k.vote_decide(counters, w, P, via_counters);
-                EXPECT_TIER_EQ(via_counters, out, scalar_via_counters, isa,
-                               "accumulate+decide vs count, " + where(isa, w, P, n));
-            }
+                k.vote_decide(counters, w, P, out.via_counters);
+                return out;
+            });
+            EXPECT_TIER_EQ(got.count, bitmap_of(majority01), scalar_out.count, where(tier, w, P, n));
+            EXPECT_TIER_EQ(got.via_counters, got.count, scalar_out.via_counters,
+                           "accumulate+decide vs count, " + where(tier, w, P, n));
         }
     }
 }

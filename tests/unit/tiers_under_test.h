@@ -1,32 +1,51 @@
-// What every kernel test loops over: the tiers this CPU runs (the others are
-// reported as skipped once, by tests/unit/main.cpp) and named adversarial inputs.
+// What every kernel test is parameterised over: the tier (scalar, avx2,
+// avx512, instantiated on every CPU; a tier this CPU lacks is SKIPPED with the
+// reason, so gtest's totals show it) and named adversarial inputs.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "kernels.h"
 
+namespace bitvote {
+// How gtest shows the parameter (--gtest_list_tests, failure messages): by name.
+inline void PrintTo(Isa isa, std::ostream* os) { *os << isa_name(isa); }
+}  // namespace bitvote
+
 namespace bitvote::testing {
 
-// Tiers other than scalar that this CPU runs: each is compared with scalar.
-inline std::vector<Isa> simd_tiers_available() {
-    std::vector<Isa> tiers;
-    for (Isa isa : {Isa::avx2, Isa::avx512})
-        if (isa_supported(isa)) tiers.push_back(isa);
-    return tiers;
+// Fixture of a suite whose TEST_Ps run one tier each: `tier` is the parameter.
+class TierTest : public ::testing::TestWithParam<Isa> {
+protected:
+    void SetUp() override {
+        if (!isa_supported(tier)) GTEST_SKIP() << "CPU lacks " << isa_name(tier);
+    }
+    const Isa tier = GetParam();
+};
+
+inline constexpr Isa every_tier[] = {Isa::scalar, Isa::avx2, Isa::avx512};
+static_assert(std::size(every_tier) == size_t(isa_count));
+
+// Test names end in the tier: EveryTier/SignPack.TailBitsAreZero/avx512.
+inline std::string tier_param_name(const ::testing::TestParamInfo<Isa>& info) {
+    return std::string(isa_name(info.param));
 }
 
-// Every tier this CPU runs, scalar first.
-inline std::vector<Isa> tiers_available() {
-    std::vector<Isa> tiers{Isa::scalar};
-    for (Isa isa : simd_tiers_available()) tiers.push_back(isa);
-    return tiers;
-}
+// Declares the fixture `suite` for TEST_P(suite, ...) and runs those tests
+// on every tier.
+#define TIER_TEST_SUITE(suite)                                                                       \
+    class suite : public ::bitvote::testing::TierTest {};                                            \
+    INSTANTIATE_TEST_SUITE_P(EveryTier, suite, ::testing::ValuesIn(::bitvote::testing::every_tier), \
+                             ::bitvote::testing::tier_param_name)
 
 // Named adversarial float inputs of length n, generated from (kind, n, seed).
 enum class Input { random, all_equal, signed_zeros, nan_mixed, infinities, denormals, sorted, reversed, many_ties };
