@@ -66,7 +66,7 @@ def table(rate, runs, targets, baseline):
              "| method | " + " | ".join(f"time to {100 * t:.0f}%" for t in targets) +
              " | " + " | ".join(f"speed-up to {100 * t:.0f}%" for t in targets) +
              " | final accuracy | wire sent / iter / rank | step (median) | comm share |",
-             "|---" * (4 + 2 * len(targets)) + "|"]
+             "|---" * (5 + 2 * len(targets)) + "|"]
     for label, run in sorted(runs.items(), key=lambda kv: (kv[0] != baseline, kv[0])):
         s = run["summary"]
         times = [time_to(run["points"], t) for t in targets]
@@ -86,10 +86,12 @@ def plot(rates, path, targets):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, len(rates), figsize=(6.5 * len(rates), 4.8), squeeze=False)
+    labels = sorted({label for _, runs in rates for label in runs})
+    color = {label: plt.cm.tab10(i % 10) for i, label in enumerate(labels)}  # one colour per method, every panel
     for ax, (rate, runs) in zip(axes[0], rates):
         for label, run in sorted(runs.items()):
             xs, ys = zip(*run["points"]) if run["points"] else ([], [])
-            ax.plot(xs, [100 * y for y in ys], marker=".", label=label)
+            ax.plot(xs, [100 * y for y in ys], marker=".", label=label, color=color[label])
         for t in targets:
             ax.axhline(100 * t, color="grey", linewidth=0.6, linestyle=":")
         ax.set_title(f"{rate} per host link")

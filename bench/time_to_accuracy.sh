@@ -62,7 +62,7 @@ for rate in ${rates//,/ }; do
             --model "$model" --method "$method" --strategy "$strategy" --batch "$batch" "${steps[@]}" \
             --eval-every "$eval_every" --out "$PWD/$dir" "${extra[@]}" >"$out/$rate-$label.log" 2>&1 ||
             { tail -20 "$out/$rate-$label.log"; echo "time_to_accuracy: $rate $label failed" >&2; exit 1; }
-        grep -E '^(test accuracy|wire/iter/rank|step time)' "$out/$rate-$label.log" | sed 's/^/  /' || true
+        grep -E '^ *(test accuracy|samples/s|bytes/iter/rank)' "$out/$rate-$label.log" | sed 's/^/  /' || true
         echo "  ($((SECONDS - start)) s)"
     done
     $emu down >/dev/null
