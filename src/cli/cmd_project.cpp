@@ -22,8 +22,11 @@ int exit_error(const std::string& error) {
 }
 
 bool read_sweeps(const ProjectArgs& args, std::vector<SweepPoint>* points, int* skipped, std::string* error) {
-    for (const std::string& path : args.sweep_paths)
-        if (!sweep_points_read(path, args.use_min_time, points, skipped, error)) return false;
+    for (size_t i = 0; i < args.sweep_paths.size(); ++i) {
+        const size_t before = points->size();
+        if (!sweep_points_read(args.sweep_paths[i], args.use_min_time, points, skipped, error)) return false;
+        for (size_t k = before; k < points->size(); ++k) (*points)[k].rate_bytes_per_s = args.sweep_rates[i];
+    }
     if (!args.sweep_paths.empty() && points->empty())
         return (*error = "no usable rows in the --sweep files (" + std::to_string(*skipped) +
                          " skipped: auto or one rank; sweep at 2 or more ranks)"), false;
@@ -38,14 +41,32 @@ bool read_runs(const ProjectArgs& args, std::vector<RunProfile>* runs, std::stri
     return true;
 }
 
-// The link of the projection: the flags where given, else the global fit.
-AlphaBeta resolve_link(const ProjectArgs& args, const FittedModel& m, std::string* source) {
-    AlphaBeta link = m.global.ab;
-    *source = "";
-    if (args.latency_s >= 0) link.alpha_s = args.latency_s, *source += "alpha from --latency";
-    else *source += "alpha fitted";
-    if (args.bandwidth_bytes_per_s > 0) link.beta_s_per_byte = 1 / args.bandwidth_bytes_per_s, *source += ", beta from --bandwidth";
-    else *source += ", beta fitted";
+// The link of the projection. Rates unknown: the global fit, alpha and beta
+// replaced by the flags where given (beta = 1 / --bandwidth). Fitted at known
+// rates: each strategy's fit at --bandwidth (else the fastest swept rate),
+// alpha replaced by --latency where given.
+LinkModel resolve_link(const ProjectArgs& args, const FittedModel& m, std::string* source) {
+    const bool rated = m.global.rated;
+    double rate = args.bandwidth_bytes_per_s;
+    if (rate == 0)
+        for (double r : args.sweep_rates) rate = std::max(rate, r);
+    auto at_rate = [&](const Fit& f) {
+        AlphaBeta ab = rated ? fit_at_rate(f, rate) : f.ab;
+        if (!rated && args.bandwidth_bytes_per_s > 0) ab.beta_s_per_byte = 1 / args.bandwidth_bytes_per_s;
+        if (args.latency_s >= 0) ab.alpha_s = args.latency_s;
+        return ab;
+    };
+    LinkModel link{at_rate(m.global)};
+    if (rated)
+        for (const Fit& f : m.per_strategy) link.per_strategy.emplace_back(f.label, at_rate(f));
+    *source = args.latency_s >= 0 ? "alpha from --latency" : rated ? "alpha fitted per strategy" : "alpha fitted";
+    char text[160];
+    if (rated)
+        std::snprintf(text, sizeof text, ", beta = link_factor / rate + beta of each strategy's fit at %.6g Mbit/s%s",
+                      8e-6 * rate, args.bandwidth_bytes_per_s > 0 ? " (--bandwidth)" : " (the fastest swept rate)");
+    else
+        std::snprintf(text, sizeof text, "%s", args.bandwidth_bytes_per_s > 0 ? ", beta from --bandwidth" : ", beta fitted");
+    *source += text;
     return link;
 }
 
@@ -88,7 +109,7 @@ int cmd_project(int argc, char** argv) {
 
     FittedModel model{fit_per_strategy(points), fit_alpha_beta(points, "global")};
     std::string source, best_label;
-    const AlphaBeta link = resolve_link(args, model, &source);
+    const LinkModel link = resolve_link(args, model, &source);
     const double best_ratio = best_baseline_ratio(points, &best_label);
 
     std::vector<ProjectCase> cases;
@@ -100,7 +121,7 @@ int cmd_project(int argc, char** argv) {
         std::vector<ProjectionRow> more = project_case(c, args.ranks, link, best_ratio);
         rows.insert(rows.end(), more.begin(), more.end());
     }
-    if (!args.json_path.empty() && !projection_json_write(args.json_path, rows, link, &error)) return exit_error(error);
+    if (!args.json_path.empty() && !projection_json_write(args.json_path, rows, &error)) return exit_error(error);
 
     std::printf("# bitvote project: %zu sweep row(s) from %zu file(s), %zu run file(s)\n", points.size(),
                 args.sweep_paths.size(), runs.size());

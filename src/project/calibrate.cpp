@@ -46,34 +46,70 @@ bool sweep_point_make(const JsonFields& f, bool use_min_time, SweepPoint* p, boo
     return true;
 }
 
-// Sum of squared relative residuals.
-double relative_sse(std::span<const SweepPoint> points, AlphaBeta ab) {
+// The model's terms of a point over its measured time: rounds, bytes, bytes / rate.
+constexpr int max_terms = 3;
+using Terms = std::array<double, max_terms>;
+
+Terms point_terms(const SweepPoint& p) {
+    const double link = p.rate_bytes_per_s > 0 ? p.bytes / p.rate_bytes_per_s : 0;
+    return {p.rounds / p.time_s, p.bytes / p.time_s, link / p.time_s};
+}
+
+// Sum of (sum_j c_j x_ij - 1)^2 over the points.
+double relative_sse(std::span<const Terms> x, const Terms& c) {
     double sse = 0;
-    for (const SweepPoint& p : points) sse += std::pow(point_model_seconds(p, ab) / p.time_s - 1, 2);
+    for (const Terms& row : x) sse += std::pow(row[0] * c[0] + row[1] * c[1] + row[2] * c[2] - 1, 2);
     return sse;
 }
 
-// Minimises sum (alpha x_i + beta y_i - 1)^2, x_i = rounds / t, y_i = bytes / t,
-// over alpha, beta >= 0: the free solution when it is feasible, else the better
-// of the two one-term fits (the optimum then lies on an axis).
-AlphaBeta least_squares_nonnegative(std::span<const SweepPoint> points) {
-    double xx = 0, xy = 0, yy = 0, x1 = 0, y1 = 0;
-    for (const SweepPoint& p : points) {
-        const double x = p.rounds / p.time_s, y = p.bytes / p.time_s;
-        xx += x * x, xy += x * y, yy += y * y, x1 += x, y1 += y;
+// The free least-squares solution on the columns in `mask` (others 0), by
+// Gaussian elimination on the normal equations with columns scaled to unit
+// norm; false when they are (nearly) dependent.
+bool least_squares_on(std::span<const Terms> x, unsigned mask, Terms* c) {
+    int col[max_terms], n = 0;
+    for (int j = 0; j < max_terms; ++j)
+        if (mask & (1u << j)) col[n++] = j;
+    double norm[max_terms] = {}, a[max_terms][max_terms + 1] = {};
+    for (int u = 0; u < n; ++u) {
+        for (const Terms& row : x) norm[u] += row[size_t(col[u])] * row[size_t(col[u])];
+        norm[u] = std::sqrt(norm[u]);
+        if (!(norm[u] > 0)) return false;
     }
-    AlphaBeta only_alpha{xx > 0 ? x1 / xx : 0, 0};
-    AlphaBeta only_beta{0, yy > 0 ? y1 / yy : 0};
-    // Cramer's rule on the normal equations, columns scaled to unit norm.
-    const double sx = std::sqrt(xx), sy = std::sqrt(yy);
-    const double c = sx > 0 && sy > 0 ? xy / (sx * sy) : 1;
-    const double det = 1 - c * c;
-    if (det > 1e-12) {
-        const double bx = x1 / sx, by = y1 / sy;
-        AlphaBeta both{(bx - c * by) / det / sx, (by - c * bx) / det / sy};
-        if (both.alpha_s >= 0 && both.beta_s_per_byte >= 0) return both;
+    for (const Terms& row : x)
+        for (int u = 0; u < n; ++u) {
+            for (int v = 0; v < n; ++v) a[u][v] += row[size_t(col[u])] * row[size_t(col[v])] / (norm[u] * norm[v]);
+            a[u][n] += row[size_t(col[u])] / norm[u];
+        }
+    for (int k = 0; k < n; ++k) {
+        int pivot = k;
+        for (int u = k + 1; u < n; ++u)
+            if (std::abs(a[u][k]) > std::abs(a[pivot][k])) pivot = u;
+        if (std::abs(a[pivot][k]) < 1e-10) return false;
+        std::swap(a[k], a[pivot]);
+        for (int u = 0; u < n; ++u) {
+            if (u == k) continue;
+            const double f = a[u][k] / a[k][k];
+            for (int v = k; v <= n; ++v) a[u][v] -= f * a[k][v];
+        }
     }
-    return relative_sse(points, only_alpha) <= relative_sse(points, only_beta) ? only_alpha : only_beta;
+    *c = Terms{};
+    for (int u = 0; u < n; ++u) (*c)[size_t(col[u])] = a[u][n] / a[u][u] / norm[u];
+    return true;
+}
+
+// Minimises relative_sse over c >= 0 on the columns in `allowed` (others 0):
+// the optimum is the free solution on its own support, so every support is
+// tried and the best feasible one kept (exact for a few terms).
+Terms least_squares_nonnegative(std::span<const Terms> x, unsigned allowed) {
+    Terms best{};
+    double best_sse = relative_sse(x, best);
+    for (unsigned mask = 1; mask <= allowed; ++mask) {
+        Terms c;
+        if ((mask & ~allowed) || !least_squares_on(x, mask, &c) || *std::min_element(c.begin(), c.end()) < 0) continue;
+        const double sse = relative_sse(x, c);
+        if (sse < best_sse) best = c, best_sse = sse;
+    }
+    return best;
 }
 
 }  // namespace
@@ -100,15 +136,34 @@ double point_model_seconds(const SweepPoint& p, AlphaBeta ab) {
     return ab.alpha_s * p.rounds + ab.beta_s_per_byte * p.bytes;
 }
 
+double fit_point_seconds(const Fit& f, const SweepPoint& p) {
+    const double link = f.rated && p.rate_bytes_per_s > 0 ? f.link_factor / p.rate_bytes_per_s : 0;
+    return point_model_seconds(p, {f.ab.alpha_s, f.ab.beta_s_per_byte + link});
+}
+
+AlphaBeta fit_at_rate(const Fit& f, double rate_bytes_per_s) {
+    return {f.ab.alpha_s, f.ab.beta_s_per_byte + f.link_factor / rate_bytes_per_s};
+}
+
 Fit fit_alpha_beta(std::span<const SweepPoint> points, const std::string& label) {
     Fit fit;
     fit.label = label;
     fit.points = int(points.size());
     if (points.empty()) return fit;
-    fit.ab = least_squares_nonnegative(points);
+    fit.rated = std::all_of(points.begin(), points.end(), [](const SweepPoint& p) { return p.rate_bytes_per_s > 0; });
+    std::vector<Terms> x;
+    for (const SweepPoint& p : points) x.push_back(point_terms(p));
+    // Terms: alpha and beta; with rates, link_factor too, and with one rate only
+    // (its bytes / rate a multiple of its bytes) link_factor in place of beta.
+    const bool one_rate = std::all_of(points.begin(), points.end(), [&](const SweepPoint& p) {
+        return p.rate_bytes_per_s == points[0].rate_bytes_per_s;
+    });
+    const Terms c = least_squares_nonnegative(x, !fit.rated ? 0b011u : one_rate ? 0b101u : 0b111u);
+    fit.ab = {c[0], c[1]};
+    fit.link_factor = c[2];
     for (const SweepPoint& p : points)
-        fit.max_rel_error = std::max(fit.max_rel_error, std::abs(point_model_seconds(p, fit.ab) / p.time_s - 1));
-    fit.rms_rel_error = std::sqrt(relative_sse(points, fit.ab) / double(points.size()));
+        fit.max_rel_error = std::max(fit.max_rel_error, std::abs(fit_point_seconds(fit, p) / p.time_s - 1));
+    fit.rms_rel_error = std::sqrt(relative_sse(x, c) / double(points.size()));
     return fit;
 }
 

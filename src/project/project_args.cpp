@@ -1,6 +1,7 @@
 // Parsing `bitvote project`'s flags (see project_args.h).
 #include "project/project_args.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,6 +59,29 @@ bool is_flag(const char* s) { return s[0] == '-' && s[1] == '-'; }
 int take_paths(int argc, char** argv, int i, std::vector<std::string>* out) {
     while (i + 1 < argc && !is_flag(argv[i + 1])) out->push_back(argv[++i]);
     return i;
+}
+
+// "sweep.jsonl@100Mbit" -> path and rate; no '@' after the last '/': rate 0.
+bool sweep_path_parse(const std::string& text, std::string* path, double* rate) {
+    const size_t at = text.rfind('@');
+    *path = text, *rate = 0;
+    if (at == std::string::npos || text.find('/', at) != std::string::npos) return true;
+    *path = text.substr(0, at);
+    return !path->empty() && bandwidth_parse(text.substr(at + 1), rate);
+}
+
+// Every --sweep FILE@RATE split; all with a rate or none.
+bool sweep_rates_parse(ProjectArgs* out, std::string* error) {
+    out->sweep_rates.assign(out->sweep_paths.size(), 0);
+    for (size_t i = 0; i < out->sweep_paths.size(); ++i) {
+        const std::string text = out->sweep_paths[i];
+        if (!sweep_path_parse(text, &out->sweep_paths[i], &out->sweep_rates[i]))
+            return (*error = "--sweep '" + text + "': expected FILE or FILE@RATE, RATE like 100Mbit, 1Gbit"), false;
+    }
+    const auto rated = std::count_if(out->sweep_rates.begin(), out->sweep_rates.end(), [](double r) { return r > 0; });
+    if (rated > 0 && size_t(rated) < out->sweep_rates.size())
+        return (*error = "--sweep: give every file its link rate (FILE@RATE) or none"), false;
+    return true;
 }
 
 bool bad(std::string* error, const std::string& flag, const std::string& value, const char* want) {
@@ -132,6 +156,7 @@ bool project_args_parse(int argc, char** argv, ProjectArgs* out, std::string* er
         }
     }
     if (out->help) return true;
+    if (!sweep_rates_parse(out, error)) return false;
     if (out->sweep_paths.empty() && out->run_paths.empty()) return (*error = "give --sweep FILE... and/or --runs DIR..."), false;
     if (out->sweep_paths.empty() && (out->bandwidth_bytes_per_s == 0 || out->latency_s < 0))
         return (*error = "without --sweep there is nothing to fit: give --bandwidth and --latency"), false;
@@ -141,17 +166,23 @@ bool project_args_parse(int argc, char** argv, ProjectArgs* out, std::string* er
 
 void project_print_usage() {
     std::printf(
-        "usage: bitvote project --sweep FILE... | --runs DIR...  [--bandwidth RATE] [--latency TIME]\n"
+        "usage: bitvote project --sweep FILE[@RATE]... | --runs DIR...  [--bandwidth RATE] [--latency TIME]\n"
         "                       [--ranks 16,32,...] [--d N] [--batch N] [--density D] [--time avg|min]\n"
         "                       [--json FILE]\n"
         "  The alpha-beta model of each strategy, time = alpha * model_rounds(P) + beta * model_bytes(d, P)\n"
         "  (the model `auto` picks with), fitted to sweep rows and projected to more ranks. Needs no MPI launcher.\n"
         "  --sweep FILE...   `bitvote sweep --json` lines (several sizes, rank counts): fit alpha, beta per\n"
-        "                    strategy and globally; each measured row is printed with the prediction and its error\n"
+        "                    strategy and globally; each measured row is printed with the prediction and its error.\n"
+        "                    FILE@RATE (every file or none): rows measured on links of RATE per direction\n"
+        "                    (e.g. sweep4.jsonl@100Mbit); the fit then becomes\n"
+        "                    time = alpha * rounds + (link_factor / rate + beta) * bytes, per strategy, so what\n"
+        "                    does not scale with the link (half duplex, CPU per byte) carries over to --bandwidth\n"
         "  --runs DIR...     `bitvote train --out` run files (summary.json, searched recursively): per-step\n"
         "                    data/compute/compress/aggregate/update time (time_share x step_ms_median), which\n"
         "                    stays with the per-rank batch as P grows; comm is replaced by the model\n"
-        "  --bandwidth RATE  link of the projection: 10Gbit, 25Gbit, 100Gbit, 1.25GB/s, ... (default: fitted beta)\n"
+        "  --bandwidth RATE  link of the projection, per direction: 10Gbit, 25Gbit, 1.25GB/s, ... (default: fitted\n"
+        "                    beta; with FILE@RATE the fastest swept rate). Without FILE@RATE beta = 1 / RATE;\n"
+        "                    with it each strategy's link_factor / RATE + beta\n"
         "  --latency TIME    per message round: 2us, 800ns, ... (default: fitted alpha)\n"
         "  --ranks LIST      rank counts to project (default 16,32,...,4096)\n"
         "  --d N             coordinates for the sweep-only projection (default: largest swept d)\n"

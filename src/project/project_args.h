@@ -8,9 +8,10 @@
 namespace bitvote {
 
 struct ProjectArgs {
-    std::vector<std::string> sweep_paths;  // --sweep FILE...: `bitvote sweep --json` lines
+    std::vector<std::string> sweep_paths;  // --sweep FILE[@RATE]...: `bitvote sweep --json` lines
+    std::vector<double> sweep_rates;       // each file's link rate per direction (bytes/s), or all 0: unknown
     std::vector<std::string> run_paths;    // --runs DIR...: summary.json files found under them
-    double bandwidth_bytes_per_s = 0;      // --bandwidth; 0 = the fitted global beta
+    double bandwidth_bytes_per_s = 0;      // --bandwidth; 0 = the fitted global beta (rated: the fastest swept rate)
     double latency_s = -1;                 // --latency; < 0 = the fitted global alpha
     std::vector<int> ranks;                // --ranks LIST; empty = 16, 32, ..., 4096
     uint64_t d = 0;                        // --d: coordinates of the sweep-only projection; 0 = largest swept

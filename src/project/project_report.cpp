@@ -24,23 +24,32 @@ std::string method_cell(const std::string& method) { return method.empty() ? "(s
 double gigabytes_per_s(AlphaBeta ab) { return ab.beta_s_per_byte > 0 ? 1e-9 / ab.beta_s_per_byte : INFINITY; }
 
 void print_fit(const Fit& f) {
-    std::printf("#   %-30s %6d %11.3f %11.4f %10.3f %8.1f%% %8.1f%%\n", f.label.c_str(), f.points, 1e6 * f.ab.alpha_s,
-                1e9 * f.ab.beta_s_per_byte, gigabytes_per_s(f.ab), 100 * f.rms_rel_error, 100 * f.max_rel_error);
+    char factor[32] = "-";
+    if (f.rated) std::snprintf(factor, sizeof factor, "%.3f", f.link_factor);
+    std::printf("#   %-30s %6d %11.3f %11.4f %10.3f %8.1f%% %8.1f%% %11s\n", f.label.c_str(), f.points,
+                1e6 * f.ab.alpha_s, 1e9 * f.ab.beta_s_per_byte, gigabytes_per_s(f.ab), 100 * f.rms_rel_error,
+                100 * f.max_rel_error, factor);
+}
+
+void print_link(const std::string& label, AlphaBeta ab) {
+    std::printf("#   %-30s alpha %10.3f us, beta %10.4f ns/B (%.4f GB/s)\n", label.c_str(), 1e6 * ab.alpha_s,
+                1e9 * ab.beta_s_per_byte, gigabytes_per_s(ab));
 }
 
 }  // namespace
 
-AlphaBeta fitted_alpha_beta(const FittedModel& m, const std::string& label) {
+const Fit& fitted_for(const FittedModel& m, const std::string& label) {
     const Fit* f = fit_find(m.per_strategy, label);
-    return f ? f->ab : m.global.ab;
+    return f ? *f : m.global;
 }
 
 void report_fits(const FittedModel& m, int skipped_rows, bool use_min_time) {
-    std::printf("# fit: time_us_%s = alpha * model_rounds(P) + beta * model_bytes(kind, d, P), least squares of the "
-                "relative residuals, alpha, beta >= 0 (%d sweep rows used, %d skipped: auto or one rank)\n",
-                use_min_time ? "min" : "avg", m.global.points, skipped_rows);
-    std::printf("#   %-30s %6s %11s %11s %10s %9s %9s\n", "strategy", "points", "alpha_us", "beta_ns/B", "GB/s",
-                "rms_err", "max_err");
+    std::printf("# fit: time_us_%s = alpha * model_rounds(P) + %s * model_bytes(kind, d, P), least squares of the "
+                "relative residuals, every term >= 0 (%d sweep rows used, %d skipped: auto or one rank)\n",
+                use_min_time ? "min" : "avg", m.global.rated ? "(link_factor / rate + beta)" : "beta",
+                m.global.points, skipped_rows);
+    std::printf("#   %-30s %6s %11s %11s %10s %9s %9s %11s\n", "strategy", "points", "alpha_us", "beta_ns/B", "GB/s",
+                "rms_err", "max_err", "link_factor");
     for (const Fit& f : m.per_strategy) print_fit(f);
     print_fit(m.global);
 }
@@ -50,24 +59,25 @@ void report_sweep_checks(std::span<const SweepPoint> points, const FittedModel& 
     std::printf("#   %-30s %5s %10s %12s %12s %12s %8s %12s %8s\n", "strategy", "ranks", "d", "model_B", "measured_us",
                 "fit_us", "err", "global_us", "err");
     for (const SweepPoint& p : points) {
-        const double own_s = point_model_seconds(p, fitted_alpha_beta(m, p.label));
-        const double global_s = point_model_seconds(p, m.global.ab);
+        const double own_s = fit_point_seconds(fitted_for(m, p.label), p);
+        const double global_s = fit_point_seconds(m.global, p);
         std::printf("    %-30s %5d %10llu %12.0f %12.1f %12.1f %8s %12.1f %8s\n", p.label.c_str(), p.ranks,
                     (unsigned long long)p.d, p.bytes, 1e6 * p.time_s, 1e6 * own_s, error_cell(own_s, p.time_s).c_str(),
                     1e6 * global_s, error_cell(global_s, p.time_s).c_str());
     }
 }
 
-void report_run_checks(std::span<const RunProfile> runs, const FittedModel* m, AlphaBeta link, double density) {
+void report_run_checks(std::span<const RunProfile> runs, const FittedModel* m, const LinkModel& link, double density) {
+    if (m && m->global.rated) m = nullptr;  // runs carry no link rate: the projection's link
     std::printf("# validation, runs: measured step and comm (step_ms_median x time_share) beside the prediction: "
                 "measured non-comm phases + model comm (%s)\n",
-                m ? "its strategy's fit, else the global fit" : "the given link: nothing fitted");
+                m ? "its strategy's fit, else the global fit" : "the projection's link");
     std::printf("#   %-12s %-22s %5s %10s %9s %10s %10s %8s %10s %10s %8s  %s\n", "method", "strategy", "ranks", "params",
                 "transport", "step_ms", "pred_ms", "err", "comm_ms", "pred_ms", "err", "run");
     for (const RunProfile& r : runs) {
         const double comm_s = r.phase_s[size_t(Phase::comm)];
         const Strategy& s = *strategy_find(r.strategy);
-        const AlphaBeta ab = m ? fitted_alpha_beta(*m, r.strategy) : link;
+        const AlphaBeta ab = m ? fitted_for(*m, r.strategy).ab : link_for(link, r.strategy);
         const double pred_comm_s = model_seconds(s, r.kind, r.params, r.ranks, size_t(run_encoded_bytes(r, density)), ab);
         const double pred_step_s = run_local_seconds(r) + pred_comm_s;
         const bool exchanged = r.ranks > 1 && comm_s > 0;
@@ -79,9 +89,10 @@ void report_run_checks(std::span<const RunProfile> runs, const FittedModel* m, A
     }
 }
 
-void report_link(AlphaBeta link, const std::string& source, const std::string& best_label, double best_ratio) {
-    std::printf("# projection: link alpha %.3f us, beta %.4f ns/B (%.3f GB/s) [%s]\n", 1e6 * link.alpha_s,
-                1e9 * link.beta_s_per_byte, gigabytes_per_s(link), source.c_str());
+void report_link(const LinkModel& link, const std::string& source, const std::string& best_label, double best_ratio) {
+    std::printf("# projection: link alpha %.3f us, beta %.4f ns/B (%.3f GB/s) [%s]\n", 1e6 * link.global.alpha_s,
+                1e9 * link.global.beta_s_per_byte, gigabytes_per_s(link.global), source.c_str());
+    for (const auto& [label, ab] : link.per_strategy) print_link(label, ab);
     std::printf("# step = data + compute + compress + aggregate + update (measured per step; data and compute scale "
                 "with the per-rank batch) + comm(P) of the model; baseline: fp32 allreduce, same model\n");
     if (best_ratio > 0)
@@ -118,8 +129,7 @@ void report_crossovers(std::span<const ProjectionRow> rows) {
     }
 }
 
-bool projection_json_write(const std::string& path, std::span<const ProjectionRow> rows, AlphaBeta link,
-                           std::string* error) {
+bool projection_json_write(const std::string& path, std::span<const ProjectionRow> rows, std::string* error) {
     FILE* f = std::fopen(path.c_str(), "w");
     if (!f) return (*error = "cannot write --json file '" + path + "'"), false;
     for (const ProjectionRow& r : rows) {
@@ -143,8 +153,8 @@ bool projection_json_write(const std::string& path, std::span<const ProjectionRo
         json_number(&j, "best_baseline_step_s", r.best_baseline_step_s > 0 ? r.best_baseline_step_s : NAN);
         json_number(&j, "speedup_vs_best_allreduce", r.best_baseline_step_s > 0 ? r.best_baseline_step_s / r.step_s : NAN);
         json_string(&j, "crossover_vs_fp32_allreduce", crossover_text(rows, r, false));
-        json_number(&j, "alpha_s", link.alpha_s);
-        json_number(&j, "beta_s_per_byte", link.beta_s_per_byte);
+        json_number(&j, "alpha_s", r.link.alpha_s);
+        json_number(&j, "beta_s_per_byte", r.link.beta_s_per_byte);
         json_object_end(&j);
         std::fprintf(f, "%s\n", j.text.c_str());
     }

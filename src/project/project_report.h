@@ -18,21 +18,21 @@ struct FittedModel {
     Fit global;
 };
 // The fit for a label, else the global one.
-AlphaBeta fitted_alpha_beta(const FittedModel& m, const std::string& label);
+const Fit& fitted_for(const FittedModel& m, const std::string& label);
 
 void report_fits(const FittedModel& m, int skipped_rows, bool use_min_time);
 // One line per sweep point: measured, predicted by its strategy's fit and by
 // the global fit, each with the relative error.
 void report_sweep_checks(std::span<const SweepPoint> points, const FittedModel& m);
 // One line per run: measured step and comm time beside the prediction
-// (non-comm phases as measured + the model's comm with its strategy's fit,
-// or `link` when nothing was fitted: m == nullptr).
-void report_run_checks(std::span<const RunProfile> runs, const FittedModel* m, AlphaBeta link, double density);
-void report_link(AlphaBeta link, const std::string& source, const std::string& best_label, double best_ratio);
+// (non-comm phases as measured + the model's comm with its strategy's fit;
+// `link`, the projection's, when nothing was fitted, m == nullptr, or the fit
+// needs a link rate: runs carry none, --bandwidth gives it).
+void report_run_checks(std::span<const RunProfile> runs, const FittedModel* m, const LinkModel& link, double density);
+void report_link(const LinkModel& link, const std::string& source, const std::string& best_label, double best_ratio);
 void report_projection(std::span<const ProjectionRow> rows);
 void report_crossovers(std::span<const ProjectionRow> rows);
 // One JSON object per row; false with *error if the file cannot be written.
-bool projection_json_write(const std::string& path, std::span<const ProjectionRow> rows, AlphaBeta link,
-                           std::string* error);
+bool projection_json_write(const std::string& path, std::span<const ProjectionRow> rows, std::string* error);
 
 }  // namespace bitvote

@@ -20,12 +20,12 @@ double local_seconds_at_batch(const RunProfile& run, int batch) {
            (scale - 1) * (run.phase_s[size_t(Phase::data)] + run.phase_s[size_t(Phase::compute)]);
 }
 
-double candidate_seconds(const Candidate& c, uint64_t d, int P, AlphaBeta link) {
-    return model_seconds(*c.strategy, c.kind, d, P, size_t(c.encoded_bytes), link);
+double candidate_seconds(const Candidate& c, uint64_t d, int P, const LinkModel& link) {
+    return model_seconds(*c.strategy, c.kind, d, P, size_t(c.encoded_bytes), link_for(link, c.strategy->name));
 }
 
 // What `auto` would run: the cheapest other candidate of its kind at P.
-const Candidate* auto_pick(const ProjectCase& c, const Candidate& auto_candidate, int P, AlphaBeta link) {
+const Candidate* auto_pick(const ProjectCase& c, const Candidate& auto_candidate, int P, const LinkModel& link) {
     const Candidate* best = nullptr;
     double best_s = std::numeric_limits<double>::infinity();
     for (const Candidate& other : c.candidates) {
@@ -37,6 +37,12 @@ const Candidate* auto_pick(const ProjectCase& c, const Candidate& auto_candidate
 }
 
 }  // namespace
+
+AlphaBeta link_for(const LinkModel& link, std::string_view strategy) {
+    for (const auto& [name, ab] : link.per_strategy)
+        if (name == strategy) return ab;
+    return link.global;
+}
 
 double encoded_bytes_estimate(MessageKind kind, uint64_t d, double density) {
     const size_t k = size_t(std::llround(density * double(d)));
@@ -84,7 +90,7 @@ ProjectCase project_case_from_sweep(std::span<const SweepPoint> points, uint64_t
     return c;
 }
 
-std::vector<ProjectionRow> project_case(const ProjectCase& c, std::span<const int> ranks, AlphaBeta link,
+std::vector<ProjectionRow> project_case(const ProjectCase& c, std::span<const int> ranks, const LinkModel& link,
                                         double best_ratio) {
     const Strategy& allreduce = *strategy_find("allreduce");
     std::vector<ProjectionRow> rows;
@@ -102,10 +108,12 @@ std::vector<ProjectionRow> project_case(const ProjectCase& c, std::span<const in
             r.batch = c.batch;
             r.rounds = used->strategy->model_rounds(P);
             r.bytes_per_rank = used->strategy->model_bytes(used->kind, c.d, P, size_t(used->encoded_bytes));
+            r.link = link_for(link, used->strategy->name);
             r.comm_s = candidate_seconds(*used, c.d, P, link);
             r.step_s = c.local_s + r.comm_s;
             r.samples_per_s = c.batch > 0 ? P * double(c.batch) / r.step_s : 0;
-            const double baseline_comm_s = model_seconds(allreduce, MessageKind::fp32, c.d, P, 0, link);
+            const double baseline_comm_s =
+                model_seconds(allreduce, MessageKind::fp32, c.d, P, 0, link_for(link, allreduce.name));
             r.baseline_step_s = c.baseline_local_s + baseline_comm_s;
             r.best_baseline_step_s = best_ratio > 0 ? c.baseline_local_s + best_ratio * baseline_comm_s : 0;
             rows.push_back(r);

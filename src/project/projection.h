@@ -2,18 +2,32 @@
 // model, and where a compressed exchange beats the fp32 allreduce baseline.
 //
 //   ProjectCase c = project_case_from_run(run, fp32_run, batch, density);   // or project_case_from_sweep(points, d)
+//   LinkModel link{AlphaBeta{2e-6, 0.8e-9}};               // every strategy; or per strategy: link.per_strategy
 //   std::vector<ProjectionRow> rows = project_case(c, ranks, link, best_ratio);
 //   std::string when = crossover_text(rows, rows[0], false);  // "always", "from 256", ... for rows[0]'s strategy
 #pragma once
 
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "comm/strategy.h"
 #include "project/calibrate.h"
 
 namespace bitvote {
+
+// The link of a projection: one alpha-beta for every strategy, or (sweeps
+// fitted at known link rates) each swept strategy's own fit at the
+// projection's rate, and `global` for the strategies without one.
+struct LinkModel {
+    AlphaBeta global;
+    std::vector<std::pair<std::string, AlphaBeta>> per_strategy;  // (strategy name, its alpha-beta)
+    LinkModel(AlphaBeta ab = {}) : global(ab) {}
+};
+// The alpha-beta of a strategy: its own, else the global one.
+AlphaBeta link_for(const LinkModel& link, std::string_view strategy);
 
 // One way to exchange a case's message.
 struct Candidate {
@@ -42,6 +56,7 @@ struct ProjectionRow {
     int batch = 0;
     double rounds = 0;              // model_rounds(P)
     double bytes_per_rank = 0;      // model_bytes, per exchange = per step
+    AlphaBeta link;                 // the alpha-beta of the comm (of the picked strategy for auto)
     double comm_s = 0;              // alpha * rounds + beta * bytes
     double step_s = 0;              // local + comm
     double samples_per_s = 0;       // P * batch / step_s; 0 without a batch
@@ -67,7 +82,7 @@ ProjectCase project_case_from_sweep(std::span<const SweepPoint> points, uint64_t
 
 // One row per (candidate, P), in candidate order. best_ratio (0 = none):
 // the fastest measured allreduce algorithm's time over the default's.
-std::vector<ProjectionRow> project_case(const ProjectCase& c, std::span<const int> ranks, AlphaBeta link,
+std::vector<ProjectionRow> project_case(const ProjectCase& c, std::span<const int> ranks, const LinkModel& link,
                                         double best_ratio);
 
 // Where the rows of `group`'s (method, strategy, d) beat their baseline

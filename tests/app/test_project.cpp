@@ -102,6 +102,73 @@ TEST(ProjectFit, NeverNegative) {
     EXPECT_GT(f.rms_rel_error, 0);
 }
 
+// Sweep rows of `model_sweep` on links of two rates: the time of each is the
+// fit's own at its rate. The fit must recover alpha, beta and link_factor.
+TEST(ProjectFit, RecoversTheRatedModelFromTwoRates) {
+    TempDir dir;
+    Fit truth;
+    truth.ab = {300e-6, 1.5e-9}, truth.link_factor = 2, truth.rated = true;
+    std::vector<SweepPoint> points;
+    int skipped = 0;
+    std::string error;
+    for (double rate : {12.5e6, 125e6}) {  // 100 Mbit/s, 1 Gbit/s
+        const std::string path = dir.write("sweep" + std::to_string(int(rate)) + ".jsonl",
+                                           model_sweep(fit_at_rate(truth, rate)));
+        const size_t before = points.size();
+        ASSERT_TRUE(sweep_points_read(path, false, &points, &skipped, &error)) << error;
+        for (size_t i = before; i < points.size(); ++i) points[i].rate_bytes_per_s = rate;
+    }
+    for (const Fit& f : fit_per_strategy(points)) {
+        EXPECT_TRUE(f.rated) << f.label;
+        EXPECT_NEAR(f.ab.alpha_s / truth.ab.alpha_s, 1, 1e-6) << f.label;
+        EXPECT_NEAR(f.ab.beta_s_per_byte / truth.ab.beta_s_per_byte, 1, 1e-6) << f.label;
+        EXPECT_NEAR(f.link_factor, 2, 1e-6) << f.label;
+        EXPECT_LT(f.max_rel_error, 1e-6) << f.label;
+    }
+    const Fit global = fit_alpha_beta(points, "global");
+    // At 300 Mbit/s (37.5 MB/s): beta = 2 / 37.5e6 + 1.5e-9 s per byte; the same for a point there.
+    const AlphaBeta at = fit_at_rate(global, 37.5e6);
+    EXPECT_NEAR(at.alpha_s, 300e-6, 1e-12);
+    EXPECT_NEAR(at.beta_s_per_byte, 2 / 37.5e6 + 1.5e-9, 1e-15);
+    SweepPoint p = points[0];
+    p.rate_bytes_per_s = 37.5e6;
+    EXPECT_NEAR(fit_point_seconds(global, p), point_model_seconds(p, at), 1e-15);
+
+    // One rate only: link and per-byte time cannot be told apart; all of it goes to the link.
+    const std::vector<SweepPoint> slow(points.begin(), points.begin() + long(points.size() / 2));
+    const Fit one = fit_alpha_beta(slow, "one rate");
+    EXPECT_TRUE(one.rated);
+    EXPECT_EQ(one.ab.beta_s_per_byte, 0);
+    EXPECT_NEAR(fit_at_rate(one, 12.5e6).beta_s_per_byte / fit_at_rate(truth, 12.5e6).beta_s_per_byte, 1, 1e-6);
+
+    // Rates unknown (one point without): the plain alpha-beta fit, no link term.
+    points[0].rate_bytes_per_s = 0;
+    const Fit plain = fit_alpha_beta(points, "plain");
+    EXPECT_FALSE(plain.rated);
+    EXPECT_EQ(plain.link_factor, 0);
+}
+
+TEST(ProjectFit, RatedTermsNeverNegative) {
+    // A link that costs nothing per byte beyond its rate (beta = 0): no term goes below zero.
+    TempDir dir;
+    Fit truth;
+    truth.ab = {50e-6, 0}, truth.link_factor = 1, truth.rated = true;
+    std::vector<SweepPoint> points;
+    int skipped = 0;
+    std::string error;
+    for (double rate : {12.5e6, 125e6}) {
+        const std::string path = dir.write("s" + std::to_string(int(rate)), model_sweep(fit_at_rate(truth, rate)));
+        const size_t before = points.size();
+        ASSERT_TRUE(sweep_points_read(path, false, &points, &skipped, &error)) << error;
+        for (size_t i = before; i < points.size(); ++i) points[i].rate_bytes_per_s = rate;
+    }
+    const Fit f = fit_alpha_beta(points, "global");
+    EXPECT_GE(f.ab.beta_s_per_byte, 0);
+    EXPECT_NEAR(f.ab.beta_s_per_byte, 0, 1e-15);
+    EXPECT_NEAR(f.link_factor, 1, 1e-6);
+    EXPECT_NEAR(f.ab.alpha_s / 50e-6, 1, 1e-6);
+}
+
 TEST(ProjectFit, BestBaselineIsTheFastestForcedAllreduceAtTheLargestPoint) {
     std::vector<SweepPoint> points;
     auto add = [&](const char* label, int P, uint64_t d, double t) {
@@ -139,6 +206,26 @@ TEST(ProjectProjection, SweepCaseByHand) {
     EXPECT_NEAR(rows[1].best_baseline_step_s, 3030e-6, 1e-12);
     EXPECT_EQ(rows[1].samples_per_s, 0);  // no batch: the exchange alone
     EXPECT_EQ(rows[2].strategy, "auto");
+    EXPECT_EQ(rows[2].picked, "vote-alltoall");
+    EXPECT_DOUBLE_EQ(rows[2].comm_s, rows[1].comm_s);
+}
+
+TEST(ProjectProjection, EachStrategyOnItsOwnLink) {
+    // allreduce on its own fit (twice the per-byte time), vote-alltoall on the global link; d = 1M, P = 16.
+    std::vector<SweepPoint> points(2);
+    points[0].label = "allreduce", points[0].strategy = strategy_find("allreduce"), points[0].kind = MessageKind::fp32;
+    points[1].label = "vote-alltoall", points[1].strategy = strategy_find("vote-alltoall");
+    for (SweepPoint& p : points) p.d = 4096, p.ranks = 2;
+    LinkModel link{ten_gbit_2us};
+    link.per_strategy.emplace_back("allreduce", AlphaBeta{2e-6, 2 / 1.25e9});
+    const int ranks[] = {16};
+    const std::vector<ProjectionRow> rows = project_case(project_case_from_sweep(points, 1000000), ranks, link, 0);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_NEAR(rows[0].comm_s, 60e-6 + 12000e-6, 1e-12);
+    EXPECT_DOUBLE_EQ(rows[0].link.beta_s_per_byte, 2 / 1.25e9);
+    EXPECT_NEAR(rows[1].comm_s, 247.5e-6, 1e-12);
+    EXPECT_DOUBLE_EQ(rows[1].link.beta_s_per_byte, 1 / 1.25e9);
+    EXPECT_NEAR(rows[1].baseline_step_s, 12060e-6, 1e-12);  // the baseline on allreduce's own link
     EXPECT_EQ(rows[2].picked, "vote-alltoall");
     EXPECT_DOUBLE_EQ(rows[2].comm_s, rows[1].comm_s);
 }
@@ -260,6 +347,28 @@ TEST(ProjectArgs, BadFlagsSayWhich) {
     EXPECT_NE(error.find("--latency"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--bandwidth", "10Gbit", "--latency", "2us"}, &error));  // no input
     EXPECT_TRUE(parse({"--sweep", "a.jsonl", "b.jsonl", "--runs", "r", "--bandwidth", "10Gbit"}, &error)) << error;
+    EXPECT_FALSE(parse({"--sweep", "a.jsonl@100Mbit", "b.jsonl"}, &error));  // a rate for every file or none
+    EXPECT_NE(error.find("every file"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--sweep", "a.jsonl@100Mb"}, &error));
+    EXPECT_NE(error.find("--sweep 'a.jsonl@100Mb'"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--sweep", "@1Gbit"}, &error));
+}
+
+TEST(ProjectArgs, SweepFilesWithTheirLinkRates) {
+    const char* argv[] = {"project", "--sweep", "a.jsonl@100Mbit", "x@y/b.jsonl@1Gbit"};
+    ProjectArgs args;
+    std::string error;
+    ASSERT_TRUE(project_args_parse(4, const_cast<char**>(argv), &args, &error)) << error;
+    ASSERT_EQ(args.sweep_paths.size(), 2u);
+    EXPECT_EQ(args.sweep_paths[0], "a.jsonl");
+    EXPECT_EQ(args.sweep_paths[1], "x@y/b.jsonl");
+    EXPECT_DOUBLE_EQ(args.sweep_rates[0], 12.5e6);
+    EXPECT_DOUBLE_EQ(args.sweep_rates[1], 125e6);
+    const char* plain[] = {"project", "--sweep", "x@y/a.jsonl"};  // an '@' in a directory is not a rate
+    ProjectArgs none;
+    ASSERT_TRUE(project_args_parse(3, const_cast<char**>(plain), &none, &error)) << error;
+    EXPECT_EQ(none.sweep_paths[0], "x@y/a.jsonl");
+    EXPECT_EQ(none.sweep_rates[0], 0);
 }
 
 TEST(ProjectJson, FlattensNestedObjectsAndRejectsBrokenText) {

@@ -5,8 +5,11 @@
 #      the fit is printed, every measured row is printed beside the model's
 #      prediction with its relative error, and --json holds a row per swept
 #      strategy (and auto) at each P = 16, 32, ..., 4096 with the model's numbers;
-#   3. a bad unit, a missing file and a file with no usable rows each exit 2
-#      with one message.
+#   3. the same files given link rates (FILE@RATE): the rated fit (alpha,
+#      beta, link_factor per strategy), each projected row on its strategy's
+#      own alpha-beta at --bandwidth;
+#   4. a bad unit, a missing file, a file with no usable rows and rates for
+#      only some files each exit 2 with one message.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_base_warn_component_unused=0
@@ -53,6 +56,20 @@ assert fit and int(fit.group(1)) == len(lines), "global fit line"
 print(f"{len(rows)} projection rows, {len(lines)} validation lines; global fit alpha {fit.group(2)} us, beta {fit.group(3)} ns/B")
 PY
 
+# Rated: every file with its link's rate; each row's comm is its own alpha * rounds + beta * bytes.
+timeout 30 build/bitvote project --sweep "$tmp/sweep2.jsonl@10Gbit" "$tmp/sweep4.jsonl@10Gbit" --bandwidth 25Gbit \
+    --json "$tmp/rated.jsonl" >"$tmp/rated.txt"
+grep -q "(link_factor / rate + beta) \* model_bytes" "$tmp/rated.txt"
+grep -q "fit at 25000 Mbit/s (--bandwidth)" "$tmp/rated.txt"
+/usr/bin/python3 - "$tmp/rated.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert rows and all(r["alpha_s"] >= 0 and r["beta_s_per_byte"] >= 0 for r in rows), rows[0]
+for r in rows:
+    assert abs(r["comm_s"] - (r["alpha_s"] * r["rounds"] + r["beta_s_per_byte"] * r["bytes_per_rank"])) <= 1e-9 * r["comm_s"], r
+print(f"rated: {len(rows)} projection rows, {len({r['beta_s_per_byte'] for r in rows})} distinct betas")
+PY
+
 # Bad input: exit 2 and one message, each.
 expect_error() {  # what, grep pattern, args...
     local what=$1 pattern=$2 rc=0
@@ -70,4 +87,5 @@ cat >"$tmp/one.jsonl" <<'JSON'
 {"strategy":"auto","ranks":2,"d":64,"time_us_avg":1,"time_us_min":1,"model_bytes":null,"kind":"sign"}
 JSON
 expect_error "no usable rows" "no usable rows .*2 skipped" --sweep "$tmp/one.jsonl"
+expect_error "rates for some files" "every file its link rate" --sweep "$tmp/sweep2.jsonl@1Gbit" "$tmp/sweep4.jsonl"
 echo "project_sweep: passed"
