@@ -85,8 +85,8 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 # `make` on a machine without them stops here with one clear line.
 NEEDS_DEPS := $(if $(MAKECMDGOALS),$(filter-out run test deps found help clean,$(MAKECMDGOALS)),all)
 ifneq ($(NEEDS_DEPS),)
-ifneq ($(shell command -v $(MPICXX) >/dev/null 2>&1 && pkg-config --exists hdf5-openmpi && test -e /usr/include/oneapi/dnnl/dnnl.hpp && echo ok),ok)
-$(error build dependencies missing (MPI, parallel HDF5 or oneDNN): run `make deps` as root, or `make run` / `make test`, which install them first; `make found` lists what is there)
+ifneq ($(shell command -v $(MPICXX) >/dev/null 2>&1 && pkg-config --exists hdf5-openmpi && test -e /usr/include/oneapi/dnnl/dnnl.hpp && test -e /usr/include/CLI/CLI.hpp && test -e /usr/include/nlohmann/json.hpp && echo ok),ok)
+$(error build dependencies missing (MPI, parallel HDF5, oneDNN, CLI11 or nlohmann-json): run `make deps` as root, or `make run` / `make test`, which install them first; `make found` lists what is there)
 endif
 endif
 
@@ -192,7 +192,7 @@ clean:
 # ---- dependencies -------------------------------------------------------------
 # Debian packages; installed when root with apt-get, else listed for the user.
 PACKAGES := g++ make pkg-config libopenmpi-dev openmpi-bin libdnnl-dev libhdf5-openmpi-dev hdf5-tools \
-            libbenchmark-dev libgtest-dev zlib1g-dev dataset-fashion-mnist python3-numpy python3-h5py \
+            libbenchmark-dev libgtest-dev libcli11-dev nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist python3-numpy python3-h5py \
             python3-matplotlib slurm-wlm munge qemu-user
 deps:
 	@missing=""; \
@@ -218,6 +218,8 @@ found:
 	check "HDF5 parallel (hdf5-openmpi)" "pkg-config --exists hdf5-openmpi"; \
 	check "Google Benchmark" "pkg-config --exists benchmark"; \
 	check "GoogleTest" "pkg-config --exists gtest"; \
+	check "CLI11" "test -e /usr/include/CLI/CLI.hpp"; \
+	check "nlohmann-json" "test -e /usr/include/nlohmann/json.hpp"; \
 	check "Fashion-MNIST" "test -e /usr/share/datasets/fashion-mnist"
 
 help:
