@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "base/hash.h"
 #include "comm/mpi_check.h"
 #include "comm/vote_op.h"
 #include "kernels.h"
@@ -22,15 +23,13 @@ std::vector<std::vector<uint64_t>*> update_words(Update* u) {
 
 // FNV-1a over the result: ranks compare it with rank 0's to find who differs.
 uint64_t update_hash(Update* u) {
-    uint64_t h = 0xCBF29CE484222325ull;
-    auto mix = [&h](uint64_t x) { h = (h ^ x) * 0x100000001B3ull; };
+    uint64_t h = fnv1a_basis;
     for (float v : u->values) {
         uint32_t x = 0;
         std::memcpy(&x, &v, sizeof x);
-        mix(x);
+        h = fnv1a_add(h, x);
     }
-    for (std::vector<uint64_t>* words : update_words(u))
-        for (uint64_t x : *words) mix(x);
+    for (std::vector<uint64_t>* words : update_words(u)) h = fnv1a_words(*words, h);
     return h;
 }
 

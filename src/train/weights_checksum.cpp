@@ -2,16 +2,12 @@
 
 #include <cstdio>
 
+#include "base/hash.h"
+
 namespace bitvote {
 
 uint64_t weights_checksum(std::span<const float> weights) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(weights.data());
-    uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
-    for (size_t i = 0; i < weights.size_bytes(); ++i) {
-        h ^= bytes[i];
-        h *= 0x100000001b3ULL;  // FNV prime
-    }
-    return h;
+    return fnv1a_bytes(weights.data(), weights.size_bytes());
 }
 
 std::string checksum_hex(uint64_t checksum) {

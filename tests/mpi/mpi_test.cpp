@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/hash.h"
 #include "base/splitmix64.h"
 #include "kernels.h"
 
@@ -83,11 +84,6 @@ bool same_on_every_rank(uint64_t h) {
     MPI_CHECK(MPI_Allreduce(&h, &lo, 1, MPI_UINT64_T, MPI_MIN, world().comm));
     MPI_CHECK(MPI_Allreduce(&h, &hi, 1, MPI_UINT64_T, MPI_MAX, world().comm));
     return lo == hi;
-}
-
-uint64_t hash_words(std::span<const uint64_t> words, uint64_t h) {
-    for (uint64_t w : words) h = splitmix64(h ^ w);
-    return h;
 }
 
 const char* pattern_name(Pattern p) {
@@ -229,8 +225,8 @@ uint64_t hash_update(const Update& u) {
         std::memcpy(&x, &u.values[i], 4);
         values[i] = x;
     }
-    uint64_t h = hash_words(values, uint64_t(u.kind));
-    return hash_words(u.positive, hash_words(u.voted, hash_words(u.bits, h)));
+    uint64_t h = fnv1a_words(values, uint64_t(u.kind));
+    return fnv1a_words(u.positive, fnv1a_words(u.voted, fnv1a_words(u.bits, h)));
 }
 
 }  // namespace bitvote::test

@@ -39,7 +39,6 @@ class MpiTestWithParam : public MpiTest, public ::testing::WithParamInterface<T>
 bool on_every_rank(bool ok, const std::string& what);
 // True iff `h` is the same on every rank (MPI_Allreduce MIN == MAX).
 bool same_on_every_rank(uint64_t h);
-uint64_t hash_words(std::span<const uint64_t> words, uint64_t h = 1469598103934665603ull);
 
 // How the ranks vote: `random` (signs, or -1/0/+1 for ternary), `split`
 // (ranks below P/2 against the rest: ties at even P), `sparse` (1 in 8

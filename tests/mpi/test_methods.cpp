@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/hash.h"
 #include "comm/strategy.h"
 #include "compress/method.h"
 #include "data/rng.h"
@@ -82,7 +83,7 @@ Update naive_update(const std::vector<Message>& msgs) {
 uint64_t hash_floats(std::span<const float> w) {
     std::vector<uint64_t> words(w.size());
     for (size_t i = 0; i < w.size(); ++i) std::memcpy(&words[i], &w[i], 4);
-    return hash_words(words);
+    return fnv1a_words(words);
 }
 
 using MethodStep = MpiTest;
