@@ -6,7 +6,7 @@
 #include <span>
 
 #include "compress/method.h"
-#include "data/rng.h"
+#include "base/splitmix64.h"  // seed_mix
 
 namespace bitvote {
 

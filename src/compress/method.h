@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "comm/strategy.h"
-#include "model/net.h"
+#include "base/segment.h"
 
 namespace bitvote {
 

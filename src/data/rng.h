@@ -10,14 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "base/splitmix64.h"
+#include "base/splitmix64.h"  // mix64, seed_mix
 
 namespace bitvote {
-
-// One 64-bit value from several: streams for (seed, purpose, rank, epoch, ...).
-inline uint64_t seed_mix(uint64_t a, uint64_t b) {
-    return mix64(a ^ (b + golden_gamma + (a << 6) + (a >> 2)));
-}
 
 struct Rng {
     uint64_t state;

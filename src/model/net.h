@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/segment.h"  // a layer's tensor in the arenas
 #include "model/plan.h"
 
 namespace bitvote {
@@ -41,13 +42,6 @@ struct ModelSpec {
     // mlp: hidden widths, any number (default 256, 128); cnn: conv1 channels, conv2 channels,
     // fc hidden width (default 32, 64, 512). Empty = the default.
     std::vector<int> widths;
-};
-
-// A layer's tensor in the arenas.
-struct Segment {
-    std::string name;  // "conv1.weight", "fc2.bias", ...
-    size_t offset;     // floats from the arena's start
-    size_t count;      // floats
 };
 
 struct FreeFloats {

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "base/phase.h"
 #include "comm/strategy.h"
-#include "train/phase_timer.h"  // Phase, phase_count, phase_name
 
 namespace bitvote {
 

@@ -16,11 +16,6 @@ void close_phase(PhaseTimer* t) {
 
 }  // namespace
 
-const char* phase_name(Phase p) {
-    static const char* const names[phase_count] = {"data", "compute", "compress", "comm", "aggregate", "update"};
-    return names[int(p)];
-}
-
 void timer_start(PhaseTimer* t) {
     t->seconds.fill(0);
     t->total = 0;

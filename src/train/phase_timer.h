@@ -11,13 +11,10 @@
 #include <array>
 #include <chrono>
 
+#include "base/phase.h"
 #include "comm/mpi_check.h"
 
 namespace bitvote {
-
-enum class Phase { data, compute, compress, comm, aggregate, update };
-inline constexpr int phase_count = 6;
-const char* phase_name(Phase p);  // "data", "compute", ...
 
 struct PhaseTimer {
     MPI_Comm barrier_comm = MPI_COMM_NULL;  // strict timing: barrier on it between phases; else NULL
