@@ -5,8 +5,10 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/versions.h"
+#include "comm/mpi_check.h"    // mpi_library_version
+#include "data/h5_check.h"     // hdf5_library_version
 #include "kernels.h"
+#include "model/model_check.h"  // dnnl_library_version
 
 namespace bitvote {
 

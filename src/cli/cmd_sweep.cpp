@@ -10,6 +10,7 @@
 #include "cli/flags.h"
 #include "comm/alpha_beta.h"
 #include "comm/mpi_check.h"
+#include "comm/nodes.h"
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
 #include "kernels.h"
@@ -54,18 +55,6 @@ unsigned kinds_of(const std::vector<const Strategy*>& strategies, bool best_base
     unsigned kinds = best_baseline ? kind_bit(MessageKind::fp32) : 0;
     for (const Strategy* s : strategies) kinds |= kind_bit(sweep_kind(*s));
     return kinds;
-}
-
-// Nodes = ranks that lead a shared-memory communicator.
-int count_nodes(MPI_Comm comm) {
-    MPI_Comm node;
-    int node_rank = 0, nodes = 0;
-    MPI_CHECK(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
-    MPI_CHECK(MPI_Comm_rank(node, &node_rank));
-    int leader = node_rank == 0;
-    MPI_CHECK(MPI_Allreduce(&leader, &nodes, 1, MPI_INT, MPI_SUM, comm));
-    MPI_CHECK(MPI_Comm_free(&node));
-    return nodes;
 }
 
 // Rank 0 opens the JSON file; every rank learns whether it could.
@@ -163,7 +152,7 @@ int cmd_sweep(int argc, char** argv) {
     ctx.iters = args.iters;
     ctx.warmup = args.warmup;
     c.alpha_beta = alpha_beta_measure(c.comm);
-    SweepHeader header{c.size,          count_nodes(c.comm), ctx.transport, std::string(isa_name(isa_active())),
+    SweepHeader header{c.size,          node_count(c.comm), ctx.transport, std::string(isa_name(isa_active())),
                        c.alpha_beta,    ctx.barrier_cost,    args.iters,    args.warmup};
     if (rank == 0) sweep_print_header(header);
 

@@ -1,4 +1,4 @@
-// MPI_CHECK and the fatal-error helpers.
+// MPI_CHECK, the fatal-error helpers and MPI's version.
 #include "comm/mpi_check.h"
 
 #include <unistd.h>
@@ -64,6 +64,15 @@ void fatal_collective(const char* fmt, ...) {
     print_error(rank == 0 ? -1 : rank, fmt, args);
     va_end(args);
     abort_all();
+}
+
+std::string mpi_library_version() {
+    char text[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len = 0;
+    MPI_Get_library_version(text, &len);
+    std::string line(text, size_t(len));
+    if (size_t nl = line.find_first_of(",\n"); nl != std::string::npos) line.resize(nl);
+    return line + " (MPI " + std::to_string(MPI_VERSION) + "." + std::to_string(MPI_SUBVERSION) + ")";
 }
 
 }  // namespace bitvote

@@ -1,4 +1,5 @@
-// Checked MPI calls and fatal errors that end every rank with one message.
+// Checked MPI calls and fatal errors that end every rank with one message;
+// the MPI library's version.
 //
 //   MPI_CHECK(MPI_Allreduce(...));   // on failure: "bitvote: rank r: MPI_Allreduce(...) failed
 //                                    //  at file:line: <MPI_Error_string>", then MPI_Abort
@@ -12,6 +13,8 @@
 #define OMPI_SKIP_MPICXX 1
 #endif
 #include <mpi.h>
+
+#include <string>
 
 #define MPI_CHECK(call) ::bitvote::mpi_check((call), #call, __FILE__, __LINE__)
 
@@ -28,5 +31,9 @@ void mpi_errors_return(MPI_Comm comm);
 // rank 0 prints it once and aborts; the others wait for that, and print it
 // themselves only if rank 0 never got there.
 [[noreturn]] void fatal_collective(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// "Open MPI v4.1.4 (MPI 3.1)": the first line of MPI_Get_library_version
+// and the standard's version; callable before MPI_Init (`bitvote info`).
+std::string mpi_library_version();
 
 }  // namespace bitvote

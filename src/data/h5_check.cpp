@@ -1,4 +1,4 @@
-// H5_CHECK and H5Handle: one clear message per failed HDF5 call.
+// H5_CHECK and H5Handle: one clear message per failed HDF5 call; HDF5's version.
 #include "data/h5_check.h"
 
 #include <string>
@@ -38,6 +38,17 @@ H5Handle::~H5Handle() {
         case H5I_GENPROP_LST: H5Pclose(id_); break;
         default: break;
     }
+}
+
+std::string hdf5_library_version() {
+    unsigned major = 0, minor = 0, release = 0;
+    H5get_libversion(&major, &minor, &release);
+    return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release) +
+#ifdef H5_HAVE_PARALLEL
+           " (parallel)";
+#else
+           " (serial)";
+#endif
 }
 
 }  // namespace bitvote

@@ -1,4 +1,4 @@
-// Checked HDF5 calls and handles that close themselves.
+// Checked HDF5 calls and handles that close themselves; HDF5's version.
 //
 // H5_CHECK(call) returns the call's result, or throws DataError naming
 // file:line, the call and HDF5's own innermost message. h5_quiet() turns off
@@ -22,6 +22,9 @@ struct DataError : std::runtime_error {
 
 int64_t h5_check(int64_t result, const char* call, const char* file, int line);
 void h5_quiet();
+
+// "1.10.8 (parallel)": the library's version and whether it was built for MPI.
+std::string hdf5_library_version();
 
 // Owns one HDF5 identifier (file, group, dataset, dataspace, type, attribute,
 // property list) and closes it with the matching H5?close.

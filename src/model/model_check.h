@@ -1,5 +1,6 @@
 // Fatal errors of the model: one message naming file:line, then every rank ends
-// (bitvote::fatal: MPI_Abort while MPI runs, since the other ranks would otherwise wait forever).
+// (bitvote::fatal: MPI_Abort while MPI runs, since the other ranks would otherwise wait forever);
+// oneDNN's version.
 #pragma once
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -12,6 +13,9 @@ namespace bitvote {
 
 // "oneDNN: <what the library said> (<status>) in <what>".
 std::string dnnl_error_message(const dnnl::error& e, const char* what);
+
+// "2.6.0 (cpu runtime OpenMP)": the library's version and its CPU threading runtime.
+std::string dnnl_library_version();
 
 // Runs `call` and turns a dnnl::error it throws into a fatal error naming the call.
 template <class Call>

@@ -11,7 +11,7 @@ namespace bitvote {
 
 struct RunEnv {
     int ranks = 1;
-    int nodes = 1;                    // distinct host names
+    int nodes = 1;                    // shared-memory domains (comm/nodes.h)
     std::vector<std::string> hosts;   // sorted, distinct
     int threads_per_rank = 1;
     std::string isa;                  // kernel tier in use

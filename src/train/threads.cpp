@@ -6,14 +6,12 @@
 #include <cstdlib>
 #include <thread>
 
+#include "comm/nodes.h"
+
 namespace bitvote {
 
 int threads_per_rank_set(MPI_Comm comm) {
-    MPI_Comm node;
-    int ranks_on_node = 1;
-    MPI_CHECK(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
-    MPI_CHECK(MPI_Comm_size(node, &ranks_on_node));
-    MPI_CHECK(MPI_Comm_free(&node));
+    const int ranks_on_node = ranks_on_this_node(comm);
     if (std::getenv("OMP_NUM_THREADS")) return omp_get_max_threads();
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
     const int threads = std::max(1, cores / ranks_on_node);

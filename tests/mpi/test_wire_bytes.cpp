@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "comm/nodes.h"
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
 #include "mpi_test.h"
@@ -95,17 +96,6 @@ std::optional<Transport> transport_of_btl_list(int nodes) {
     if (vader) return Transport::shm;
     if (tcp) return Transport::tcp;
     return std::nullopt;
-}
-
-int node_count() {
-    MPI_Comm node;
-    int node_rank = 0, leaders = 0;
-    MPI_CHECK(MPI_Comm_split_type(world().comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
-    MPI_CHECK(MPI_Comm_rank(node, &node_rank));
-    int leader = node_rank == 0;
-    MPI_CHECK(MPI_Allreduce(&leader, &leaders, 1, MPI_INT, MPI_SUM, world().comm));
-    MPI_CHECK(MPI_Comm_free(&node));
-    return leaders;
 }
 
 // One sweep row of `strategy` at size d: 3 timed exchanges after 1 warm-up.
@@ -183,7 +173,7 @@ TEST_F(WireBytes, TransportIsTheOneMpiWasToldToUse) {
         EXPECT_EQ(t, Transport::self);
         return;
     }
-    const std::optional<Transport> want = transport_of_btl_list(node_count());
+    const std::optional<Transport> want = transport_of_btl_list(node_count(world().comm));
     if (want) {
         EXPECT_EQ(transport_name(t), transport_name(*want)) << "OMPI_MCA_btl=" << std::getenv("OMPI_MCA_btl");
     }
