@@ -6,11 +6,54 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/json_line.h"
+#include "base/run_schema.h"
 #include "compress/method.h"
-#include "project/json_fields.h"
 
 namespace bitvote {
 namespace {
+
+// One JSON object from text; false with *error (what and where) otherwise.
+bool object_parse(const std::string& text, JsonRecord* out, std::string* error) {
+    try {
+        *out = JsonRecord::parse(text);
+    } catch (const JsonRecord::parse_error& e) {
+        const std::string what = e.what();  // "[json.exception.parse_error.101] parse error at ..."
+        *error = what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2);
+        return false;
+    }
+    if (!out->is_object()) return (*error = "not a JSON object"), false;
+    return true;
+}
+
+// The field `key` of object o, or of o's member object `in` when given;
+// nullptr when absent.
+const JsonRecord* field(const JsonRecord& o, const char* key, const char* in = nullptr) {
+    const JsonRecord* from = &o;
+    if (in) {
+        const auto it = o.find(in);
+        if (it == o.end() || !it->is_object()) return nullptr;
+        from = &*it;
+    }
+    const auto it = from->find(key);
+    return it == from->end() ? nullptr : &*it;
+}
+
+// A number or a string field; false (and *out untouched) when the field is
+// absent, null, of another type or (numbers) not finite.
+bool number_at(const JsonRecord& o, const char* key, double* out, const char* in = nullptr) {
+    const JsonRecord* v = field(o, key, in);
+    if (!v || !v->is_number() || !std::isfinite(v->get<double>())) return false;
+    *out = v->get<double>();
+    return true;
+}
+
+bool string_at(const JsonRecord& o, const char* key, std::string* out) {
+    const JsonRecord* v = field(o, key);
+    if (!v || !v->is_string()) return false;
+    *out = v->get<std::string>();
+    return true;
+}
 
 bool kind_parse(const std::string& name, MessageKind* out) {
     for (int k = 0; k < message_kind_count; ++k)
@@ -19,15 +62,16 @@ bool kind_parse(const std::string& name, MessageKind* out) {
 }
 
 // One sweep JSON object -> a point; *usable false for auto and one-rank rows.
-bool sweep_point_make(const JsonFields& f, bool use_min_time, SweepPoint* p, bool* usable, std::string* error) {
+bool sweep_point_make(const JsonRecord& f, bool use_min_time, SweepPoint* p, bool* usable, std::string* error) {
     std::string kind;
     double ranks = 0, d = 0, time_us = 0, model_bytes = 0;
-    if (!json_field_string(f, "strategy", &p->label) || !json_field_number(f, "ranks", &ranks) ||
-        !json_field_number(f, "d", &d) || !json_field_number(f, use_min_time ? "time_us_min" : "time_us_avg", &time_us))
+    if (!string_at(f, schema::strategy, &p->label) || !number_at(f, schema::ranks, &ranks) ||
+        !number_at(f, schema::d, &d) ||
+        !number_at(f, use_min_time ? schema::time_us_min : schema::time_us_avg, &time_us))
         return (*error = "not a sweep row (needs strategy, ranks, d, time_us_avg, time_us_min)"), false;
     p->strategy = strategy_find(p->label.substr(0, p->label.find(':')));
     if (!p->strategy) return (*error = "unknown strategy '" + p->label + "'"), false;
-    if (!json_field_string(f, "kind", &kind) || !kind_parse(kind, &p->kind))
+    if (!string_at(f, schema::kind, &kind) || !kind_parse(kind, &p->kind))
         return (*error = "no message kind (a sweep file from an older bitvote?)"), false;
     if (ranks < 1 || d < 1) return (*error = "ranks and d must be positive"), false;
     p->ranks = int(ranks);
@@ -37,7 +81,7 @@ bool sweep_point_make(const JsonFields& f, bool use_min_time, SweepPoint* p, boo
     if (!*usable) return true;
     if (!(time_us > 0)) return (*error = "an exchange between ranks took no time"), false;
     if (p->kind == MessageKind::sparse || p->kind == MessageKind::sparse_fp32) {
-        if (!json_field_number(f, "model_bytes", &model_bytes))
+        if (!number_at(f, schema::model_bytes, &model_bytes))
             return (*error = "sparse row without model_bytes"), false;
         p->encoded_bytes = model_bytes / (p->ranks - 1);
     }
@@ -121,10 +165,10 @@ bool sweep_points_read(const std::string& path, bool use_min_time, std::vector<S
     std::string line, why;
     for (int n = 1; std::getline(in, line); ++n) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        JsonFields f;
+        JsonRecord f;
         SweepPoint p;
         bool usable = false;
-        if (!json_fields_parse(line, &f, &why) || !sweep_point_make(f, use_min_time, &p, &usable, &why))
+        if (!object_parse(line, &f, &why) || !sweep_point_make(f, use_min_time, &p, &usable, &why))
             return (*error = path + ":" + std::to_string(n) + ": " + why), false;
         if (usable) out->push_back(p);
         else ++*skipped;
@@ -210,16 +254,16 @@ bool run_profile_read(const std::string& path, RunProfile* out, std::string* err
     std::ifstream in(path);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in) return (*error = "cannot read run file '" + path + "'"), false;
-    JsonFields f;
+    JsonRecord f;
     std::string why;
-    if (!json_fields_parse(text, &f, &why)) return (*error = path + ": " + why), false;
+    if (!object_parse(text, &f, &why)) return (*error = path + ": " + why), false;
     double ranks = 0, params = 0, batch = 0, step_ms = 0;
     MethodKind method;
-    const bool complete = json_field_string(f, "method", &out->method) &&
-                          json_field_string(f, "strategy", &out->strategy) && json_field_number(f, "ranks", &ranks) &&
-                          json_field_number(f, "params", &params) && json_field_number(f, "batch", &batch) &&
-                          json_field_number(f, "step_ms_median", &step_ms) &&
-                          json_field_number(f, "bytes_per_iter.payload_sent", &out->payload_sent);
+    const bool complete = string_at(f, schema::method, &out->method) &&
+                          string_at(f, schema::strategy, &out->strategy) && number_at(f, schema::ranks, &ranks) &&
+                          number_at(f, schema::params, &params) && number_at(f, schema::batch, &batch) &&
+                          number_at(f, schema::step_ms_median, &step_ms) &&
+                          number_at(f, schema::payload_sent, &out->payload_sent, schema::bytes_per_iter);
     if (!complete)
         return (*error = path + ": not a train summary (needs method, strategy, ranks, params, batch, step_ms_median, "
                                 "bytes_per_iter.payload_sent)"), false;
@@ -233,12 +277,12 @@ bool run_profile_read(const std::string& path, RunProfile* out, std::string* err
     out->params = uint64_t(params);
     out->batch = int(batch);
     out->step_s = 1e-3 * step_ms;
-    json_field_number(f, "density", &out->density);
-    json_field_string(f, "transport", &out->transport);
+    number_at(f, schema::density, &out->density);
+    string_at(f, schema::transport, &out->transport);
     for (int p = 0; p < phase_count; ++p) {
         double share = 0;
-        if (!json_field_number(f, std::string("time_share.") + phase_name(Phase(p)), &share))
-            return (*error = path + ": no time_share." + phase_name(Phase(p))), false;
+        if (!number_at(f, phase_name(Phase(p)), &share, schema::time_share))
+            return (*error = path + ": no " + schema::time_share + "." + phase_name(Phase(p))), false;
         out->phase_s[size_t(p)] = share * out->step_s;
     }
     return true;
@@ -252,7 +296,8 @@ bool run_files_find(std::span<const std::string> paths, std::vector<std::string>
         if (fs::is_regular_file(path, ec)) out->push_back(path);
         else if (fs::is_directory(path, ec))
             for (const fs::directory_entry& e : fs::recursive_directory_iterator(path, ec))
-                if (e.is_regular_file() && e.path().filename() == "summary.json") out->push_back(e.path().string());
+                if (e.is_regular_file() && e.path().filename() == schema::summary_json)
+                    out->push_back(e.path().string());
         if (out->size() == before) return (*error = "no summary.json at or under '" + path + "'"), false;
         std::sort(out->begin() + long(before), out->end());
     }

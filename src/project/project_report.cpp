@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "train/json_writer.h"
+#include "base/json_line.h"
 
 namespace bitvote {
 namespace {
@@ -132,31 +132,30 @@ void report_crossovers(std::span<const ProjectionRow> rows) {
 bool projection_json_write(const std::string& path, std::span<const ProjectionRow> rows, std::string* error) {
     FILE* f = std::fopen(path.c_str(), "w");
     if (!f) return (*error = "cannot write --json file '" + path + "'"), false;
+    auto null_unless_positive = [](double v) { return v > 0 ? JsonRecord(v) : JsonRecord(); };
     for (const ProjectionRow& r : rows) {
-        JsonWriter j;
-        json_object_begin(&j);
-        if (r.method.empty()) json_null(&j, "method");
-        else json_string(&j, "method", r.method);
-        json_string(&j, "strategy", r.strategy);
-        if (!r.picked.empty()) json_string(&j, "picked", r.picked);
-        json_string(&j, "kind", message_kind_name(r.kind));
-        json_int(&j, "ranks", r.ranks);
-        json_int(&j, "d", int64_t(r.d));
-        json_number(&j, "batch", r.batch > 0 ? double(r.batch) : NAN);
-        json_number(&j, "rounds", r.rounds);
-        json_number(&j, "bytes_per_rank", r.bytes_per_rank);
-        json_number(&j, "comm_s", r.comm_s);
-        json_number(&j, "step_s", r.step_s);
-        json_number(&j, "samples_per_s", r.samples_per_s > 0 ? r.samples_per_s : NAN);
-        json_number(&j, "baseline_step_s", r.baseline_step_s);
-        json_number(&j, "speedup_vs_fp32_allreduce", r.baseline_step_s / r.step_s);
-        json_number(&j, "best_baseline_step_s", r.best_baseline_step_s > 0 ? r.best_baseline_step_s : NAN);
-        json_number(&j, "speedup_vs_best_allreduce", r.best_baseline_step_s > 0 ? r.best_baseline_step_s / r.step_s : NAN);
-        json_string(&j, "crossover_vs_fp32_allreduce", crossover_text(rows, r, false));
-        json_number(&j, "alpha_s", r.link.alpha_s);
-        json_number(&j, "beta_s_per_byte", r.link.beta_s_per_byte);
-        json_object_end(&j);
-        std::fprintf(f, "%s\n", j.text.c_str());
+        JsonRecord j;
+        j["method"] = r.method.empty() ? JsonRecord() : JsonRecord(r.method);
+        j["strategy"] = r.strategy;
+        if (!r.picked.empty()) j["picked"] = r.picked;
+        j["kind"] = std::string(message_kind_name(r.kind));
+        j["ranks"] = r.ranks;
+        j["d"] = int64_t(r.d);
+        j["batch"] = r.batch > 0 ? JsonRecord(r.batch) : JsonRecord();
+        j["rounds"] = r.rounds;
+        j["bytes_per_rank"] = r.bytes_per_rank;
+        j["comm_s"] = r.comm_s;
+        j["step_s"] = r.step_s;
+        j["samples_per_s"] = null_unless_positive(r.samples_per_s);
+        j["baseline_step_s"] = r.baseline_step_s;
+        j["speedup_vs_fp32_allreduce"] = r.baseline_step_s / r.step_s;
+        j["best_baseline_step_s"] = null_unless_positive(r.best_baseline_step_s);
+        j["speedup_vs_best_allreduce"] =
+            r.best_baseline_step_s > 0 ? JsonRecord(r.best_baseline_step_s / r.step_s) : JsonRecord();
+        j["crossover_vs_fp32_allreduce"] = crossover_text(rows, r, false);
+        j["alpha_s"] = r.link.alpha_s;
+        j["beta_s_per_byte"] = r.link.beta_s_per_byte;
+        std::fprintf(f, "%s\n", json_line(j).c_str());
     }
     const bool ok = std::fclose(f) == 0;
     if (!ok) *error = "cannot write --json file '" + path + "'";

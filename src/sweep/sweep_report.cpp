@@ -3,6 +3,9 @@
 
 #include <cmath>
 
+#include "base/json_line.h"
+#include "base/run_schema.h"
+
 namespace bitvote {
 namespace {
 
@@ -21,9 +24,15 @@ std::string strategy_cell(const SweepRow& row) {
     return row.picked.empty() ? row.strategy : row.strategy + ">" + row.picked;
 }
 
-void json_wire(FILE* f, const char* key, const SweepRow& row, uint64_t bytes) {
-    if (row.wire_measured) std::fprintf(f, ",\"%s\":%llu", key, (unsigned long long)bytes);
-    else std::fprintf(f, ",\"%s\":null", key);
+// Wire bytes, null where not measured.
+JsonRecord json_wire(const SweepRow& row, uint64_t bytes) {
+    return row.wire_measured ? JsonRecord(bytes) : JsonRecord();
+}
+
+// x to `decimals` places, the precision it was measured to (times: the ns).
+double rounded(double x, int decimals) {
+    const double scale = std::pow(10.0, decimals);
+    return std::round(x * scale) / scale;
 }
 
 }  // namespace
@@ -72,22 +81,25 @@ void sweep_print_rows(const std::vector<SweepRow>& rows) {
 }
 
 void sweep_write_json(FILE* f, const SweepRow& row, Transport transport) {
-    std::fprintf(f, "{\"strategy\":\"%s\",\"ranks\":%d,\"d\":%llu", row.strategy.c_str(), row.ranks,
-                 (unsigned long long)row.d);
-    std::fprintf(f, ",\"time_us_avg\":%.3f,\"time_us_min\":%.3f,\"time_us_max\":%.3f", row.time_us_avg,
-                 row.time_us_min, row.time_us_max);
-    std::fprintf(f, ",\"payload_sent\":%llu", (unsigned long long)row.payload_sent);
-    json_wire(f, "wire_sent", row, row.wire_sent);
-    json_wire(f, "wire_recv", row, row.wire_recv);
-    std::fprintf(f, ",\"model_bytes\":%s,\"wrong\":%llu", model_cell(row) == "-" ? "null" : model_cell(row).c_str(),
-                 (unsigned long long)row.wrong);
-    std::fprintf(f, ",\"vote_add_us\":%.3f", row.vote_add_us);
-    std::fprintf(f, ",\"kind\":\"%s\",\"transport\":\"%s\",\"wire_consistent\":%s",
-                 std::string(message_kind_name(row.kind)).c_str(), std::string(transport_name(transport)).c_str(),
-                 row.wire_consistent ? "true" : "false");
-    if (row.speedup > 0) std::fprintf(f, ",\"speedup_vs_fastest_allreduce\":%.4f", row.speedup);
-    if (!row.picked.empty()) std::fprintf(f, ",\"picked\":\"%s\"", row.picked.c_str());
-    std::fprintf(f, "}\n");
+    JsonRecord j;
+    j[schema::strategy] = row.strategy;
+    j[schema::ranks] = row.ranks;
+    j[schema::d] = row.d;
+    j[schema::time_us_avg] = rounded(row.time_us_avg, 3);
+    j[schema::time_us_min] = rounded(row.time_us_min, 3);
+    j[schema::time_us_max] = rounded(row.time_us_max, 3);
+    j[schema::payload_sent] = row.payload_sent;
+    j[schema::wire_sent] = json_wire(row, row.wire_sent);
+    j[schema::wire_recv] = json_wire(row, row.wire_recv);
+    j[schema::model_bytes] = std::isfinite(row.model_bytes) ? JsonRecord(std::llround(row.model_bytes)) : JsonRecord();
+    j[schema::wrong] = row.wrong;
+    j[schema::vote_add_us] = rounded(row.vote_add_us, 3);
+    j[schema::kind] = std::string(message_kind_name(row.kind));
+    j[schema::transport] = std::string(transport_name(transport));
+    j[schema::wire_consistent] = row.wire_consistent;
+    if (row.speedup > 0) j[schema::speedup_vs_fastest_allreduce] = rounded(row.speedup, 4);
+    if (!row.picked.empty()) j[schema::picked] = row.picked;
+    std::fprintf(f, "%s\n", json_line(j).c_str());
     std::fflush(f);
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "base/run_schema.h"
 #include "comm/mpi_check.h"
 
 namespace bitvote {
@@ -15,7 +16,7 @@ bool run_files_open(const std::string& dir, int rank, RunFiles* f, std::string* 
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
         f->dir = dir;
-        f->jsonl = ec ? nullptr : std::fopen((dir + "/run.jsonl").c_str(), "w");
+        f->jsonl = ec ? nullptr : std::fopen((dir + "/" + schema::run_jsonl).c_str(), "w");
         ok = f->jsonl != nullptr;
     }
     MPI_CHECK(MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD));
@@ -23,23 +24,23 @@ bool run_files_open(const std::string& dir, int rank, RunFiles* f, std::string* 
     return ok;
 }
 
-void run_files_append(RunFiles* f, const JsonWriter& record) {
+void run_files_append(RunFiles* f, const JsonRecord& record) {
     if (!f->jsonl) return;
-    std::fprintf(f->jsonl, "%s\n", record.text.c_str());
+    std::fprintf(f->jsonl, "%s\n", json_line(record).c_str());
 }
 
-void run_files_write_summary(RunFiles* f, const JsonWriter& record) {
+void run_files_write_summary(RunFiles* f, const JsonRecord& record) {
     if (!f->jsonl) return;
     run_files_append(f, record);
-    const std::string path = f->dir + "/summary.json", temp = path + ".tmp";
+    const std::string path = f->dir + "/" + schema::summary_json, temp = path + ".tmp";
     FILE* out = std::fopen(temp.c_str(), "w");
-    if (!out || std::fprintf(out, "%s\n", record.text.c_str()) < 0 || std::fclose(out) != 0 ||
+    if (!out || std::fprintf(out, "%s\n", json_line(record).c_str()) < 0 || std::fclose(out) != 0 ||
         std::rename(temp.c_str(), path.c_str()) != 0)
         fatal("cannot write %s", path.c_str());
 }
 
 void run_files_close(RunFiles* f) {
-    if (f->jsonl && std::fclose(f->jsonl) != 0) fatal("cannot write %s/run.jsonl", f->dir.c_str());
+    if (f->jsonl && std::fclose(f->jsonl) != 0) fatal("cannot write %s/%s", f->dir.c_str(), schema::run_jsonl);
     f->jsonl = nullptr;
 }
 

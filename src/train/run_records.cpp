@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/run_schema.h"
+
 namespace bitvote {
 namespace {
 
@@ -16,50 +18,53 @@ std::string bytes_text(double bytes) {
     return text;
 }
 
-void write_env(JsonWriter* j, const RunEnv& env) {
-    json_int(j, "ranks", env.ranks);
-    json_int(j, "nodes", env.nodes);
-    json_array_begin(j, "hosts");
-    for (const std::string& h : env.hosts) json_string(j, nullptr, h);
-    json_array_end(j);
-    json_int(j, "threads_per_rank", env.threads_per_rank);
-    json_string(j, "isa", env.isa);
-    json_string(j, "transport", env.transport);
-    if (env.slurm_job_id.empty()) json_null(j, "slurm_job_id");
-    else json_string(j, "slurm_job_id", env.slurm_job_id);
-    json_object_begin(j, "versions");
-    json_string(j, "mpi", env.mpi);
-    json_string(j, "onednn", env.dnnl);
-    json_string(j, "hdf5", env.hdf5);
-    json_object_end(j);
+// Where it ran (shared by the config and summary records).
+void write_env(JsonRecord* j, const RunEnv& env) {
+    JsonRecord& r = *j;
+    r[schema::ranks] = env.ranks;
+    r[schema::nodes] = env.nodes;
+    r[schema::hosts] = env.hosts;
+    r[schema::threads_per_rank] = env.threads_per_rank;
+    r[schema::isa] = env.isa;
+    r[schema::transport] = env.transport;
+    r[schema::slurm_job_id] = env.slurm_job_id.empty() ? JsonRecord() : JsonRecord(env.slurm_job_id);
+    r[schema::versions] = {{schema::version_mpi, env.mpi}, {schema::version_onednn, env.dnnl},
+                           {schema::version_hdf5, env.hdf5}};
 }
 
 // The flags and what they resolved to (shared by the config and summary records).
-void write_run(JsonWriter* j, const TrainConfig& cfg, const RunFacts& facts) {
-    json_string(j, "method", method_name(cfg.method));
-    json_string(j, "aggregate", aggregate_name(cfg.aggregate));
-    json_string(j, "model", model_kind_name(cfg.model));
-    json_string(j, "dataset", facts.dataset);
-    json_string(j, "data", cfg.data);
-    json_int(j, "params", int64_t(facts.params));
-    json_int(j, "batch", cfg.batch);
-    json_number(j, "lr", facts.lr);
-    json_number(j, "momentum", cfg.momentum);
-    json_number(j, "weight_decay", cfg.weight_decay);
-    json_number(j, "density", cfg.density);
-    json_string(j, "partition", partition_name(cfg.partition));
-    json_int(j, "seed", int64_t(cfg.seed));
-    json_int(j, "train_samples", facts.train_total);
-    json_int(j, "test_samples", facts.test_total);
-    json_int(j, "steps", facts.steps);
-    json_int(j, "steps_per_epoch", facts.steps_per_epoch);
-    json_number(j, "epochs", double(facts.steps) / double(facts.steps_per_epoch));
-    json_int(j, "eval_every", facts.eval_every);
-    json_string(j, "timing", cfg.timing == Timing::strict ? "strict" : "relaxed");
-    json_int(j, "local_steps", cfg.local_steps);
-    json_int(j, "byzantine", cfg.byzantine);
-    if (cfg.byzantine > 0) json_string(j, "attack", attack_name(cfg.attack));
-    else json_null(j, "attack");
+void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
+    JsonRecord& r = *j;
+    r[schema::method] = std::string(method_name(cfg.method));
+    r[schema::aggregate] = std::string(aggregate_name(cfg.aggregate));
+    r[schema::model] = model_kind_name(cfg.model);
+    r[schema::dataset] = facts.dataset;
+    r[schema::data] = cfg.data;
+    r[schema::params] = int64_t(facts.params);
+    r[schema::batch] = cfg.batch;
+    r[schema::lr] = facts.lr;
+    r[schema::momentum] = cfg.momentum;
+    r[schema::weight_decay] = cfg.weight_decay;
+    r[schema::density] = cfg.density;
+    r[schema::partition] = std::string(partition_name(cfg.partition));
+    r[schema::seed] = int64_t(cfg.seed);
+    r[schema::train_samples] = facts.train_total;
+    r[schema::test_samples] = facts.test_total;
+    r[schema::steps] = facts.steps;
+    r[schema::steps_per_epoch] = facts.steps_per_epoch;
+    r[schema::epochs] = double(facts.steps) / double(facts.steps_per_epoch);
+    r[schema::eval_every] = facts.eval_every;
+    r[schema::timing] = cfg.timing == Timing::strict ? "strict" : "relaxed";
+    r[schema::local_steps] = cfg.local_steps;
+    r[schema::byzantine] = cfg.byzantine;
+    r[schema::attack] = cfg.byzantine > 0 ? JsonRecord(std::string(attack_name(cfg.attack))) : JsonRecord();
+}
+
+// One number per phase, keyed by its name, in Phase order.
+JsonRecord per_phase(const std::array<double, phase_count>& values, double scale) {
+    JsonRecord o = JsonRecord::object();
+    for (int p = 0; p < phase_count; ++p) o[phase_name(Phase(p))] = scale * values[size_t(p)];
+    return o;
 }
 
 }  // namespace
@@ -68,80 +73,66 @@ double fp32_payload_bytes(size_t params) { return 4.0 * double(params); }
 
 double fp32_ring_wire_bytes(size_t params, int ranks) { return 2.0 * (ranks - 1) / ranks * 4.0 * double(params); }
 
-JsonWriter record_config(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env) {
-    JsonWriter j;
-    json_object_begin(&j);
-    json_string(&j, "event", "config");
-    json_string(&j, "strategy", cfg.strategy);
-    write_run(&j, cfg, facts);
-    write_env(&j, env);
-    json_object_end(&j);
-    return j;
+JsonRecord record_config(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env) {
+    JsonRecord r;
+    r[schema::event] = schema::events::config;
+    r[schema::strategy] = cfg.strategy;
+    write_run(&r, cfg, facts);
+    write_env(&r, env);
+    return r;
 }
 
-JsonWriter record_step(const StepRecord& r) {
-    JsonWriter j;
-    json_object_begin(&j);
-    json_string(&j, "event", "step");
-    json_int(&j, "step", r.step + 1);
-    json_number(&j, "loss", r.loss);
-    json_number(&j, "ms", 1e3 * r.seconds);
-    json_object_begin(&j, "phase_ms");
-    for (int p = 0; p < phase_count; ++p) json_number(&j, phase_name(Phase(p)), 1e3 * r.phase[size_t(p)]);
-    json_object_end(&j);
-    json_int(&j, "payload_sent", int64_t(r.payload_sent));
-    json_int(&j, "payload_received", int64_t(r.payload_received));
-    json_object_end(&j);
-    return j;
+JsonRecord record_step(const StepRecord& s) {
+    JsonRecord r;
+    r[schema::event] = schema::events::step;
+    r[schema::step] = s.step + 1;
+    r[schema::loss] = double(s.loss);
+    r[schema::ms] = 1e3 * s.seconds;
+    r[schema::phase_ms] = per_phase(s.phase, 1e3);
+    r[schema::payload_sent] = int64_t(s.payload_sent);
+    r[schema::payload_received] = int64_t(s.payload_received);
+    return r;
 }
 
-JsonWriter record_eval(int64_t step, double epoch, const EvalResult& e, double samples_per_s,
+JsonRecord record_eval(int64_t step, double epoch, const EvalResult& e, double samples_per_s,
                        double payload_per_iter) {
-    JsonWriter j;
-    json_object_begin(&j);
-    json_string(&j, "event", "eval");
-    json_int(&j, "step", step);
-    json_number(&j, "epoch", epoch);
-    json_number(&j, "test_accuracy", e.accuracy);
-    json_number(&j, "test_loss", e.loss);
-    json_int(&j, "test_samples", e.samples);
-    json_number(&j, "samples_per_s", samples_per_s);
-    json_number(&j, "payload_sent_per_iter", payload_per_iter);
-    json_object_end(&j);
-    return j;
+    JsonRecord r;
+    r[schema::event] = schema::events::eval;
+    r[schema::step] = step;
+    r[schema::epoch] = epoch;
+    r[schema::test_accuracy] = e.accuracy;
+    r[schema::test_loss] = e.loss;
+    r[schema::test_samples] = e.samples;
+    r[schema::samples_per_s] = samples_per_s;
+    r[schema::payload_sent_per_iter] = payload_per_iter;
+    return r;
 }
 
-JsonWriter record_summary(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out) {
+JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out) {
     const MetricsSummary& m = out.metrics;
     const bool wire = env.transport == "tcp";
     const double fp32 = fp32_payload_bytes(facts.params);
-    JsonWriter j;
-    json_object_begin(&j);
-    json_string(&j, "event", "summary");
-    json_string(&j, "strategy", out.strategy_used);
-    json_string(&j, "strategy_flag", cfg.strategy);
-    write_run(&j, cfg, facts);
-    json_number(&j, "test_accuracy", out.eval.accuracy);
-    json_number(&j, "test_loss", out.eval.loss);
-    json_number(&j, "samples_per_s", m.samples_per_s);
-    json_number(&j, "step_ms_median", m.step_ms_median);
-    json_number(&j, "train_seconds", m.train_seconds);
-    json_object_begin(&j, "time_share");
-    for (int p = 0; p < phase_count; ++p) json_number(&j, phase_name(Phase(p)), m.time_share[size_t(p)]);
-    json_object_end(&j);
-    json_object_begin(&j, "bytes_per_iter");
-    json_number(&j, "payload_sent", m.payload_sent);
-    json_number(&j, "payload_received", m.payload_received);
-    if (wire) json_number(&j, "wire_sent", m.wire_sent), json_number(&j, "wire_recv", m.wire_recv);
-    else json_null(&j, "wire_sent"), json_null(&j, "wire_recv");
-    json_object_end(&j);
-    json_number(&j, "fp32_bytes_per_iter", fp32);
-    json_number(&j, "fp32_ring_wire_bytes_per_iter", fp32_ring_wire_bytes(facts.params, env.ranks));
-    json_number(&j, "compression_ratio", m.payload_sent > 0 ? fp32 / m.payload_sent : NAN);
-    json_string(&j, "weights_checksum", out.checksum);
-    write_env(&j, env);
-    json_object_end(&j);
-    return j;
+    JsonRecord r;
+    r[schema::event] = schema::events::summary;
+    r[schema::strategy] = out.strategy_used;
+    r[schema::strategy_flag] = cfg.strategy;
+    write_run(&r, cfg, facts);
+    r[schema::test_accuracy] = out.eval.accuracy;
+    r[schema::test_loss] = out.eval.loss;
+    r[schema::samples_per_s] = m.samples_per_s;
+    r[schema::step_ms_median] = m.step_ms_median;
+    r[schema::train_seconds] = m.train_seconds;
+    r[schema::time_share] = per_phase(m.time_share, 1);
+    r[schema::bytes_per_iter] = {{schema::payload_sent, m.payload_sent},
+                                 {schema::payload_received, m.payload_received},
+                                 {schema::wire_sent, wire ? JsonRecord(m.wire_sent) : JsonRecord()},
+                                 {schema::wire_recv, wire ? JsonRecord(m.wire_recv) : JsonRecord()}};
+    r[schema::fp32_bytes_per_iter] = fp32;
+    r[schema::fp32_ring_wire_bytes_per_iter] = fp32_ring_wire_bytes(facts.params, env.ranks);
+    r[schema::compression_ratio] = m.payload_sent > 0 ? fp32 / m.payload_sent : NAN;  // null without payload
+    r[schema::weights_checksum] = out.checksum;
+    write_env(&r, env);
+    return r;
 }
 
 void print_progress(int64_t step, const RunFacts& facts, const EvalResult& e, double samples_per_s,

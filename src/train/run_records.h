@@ -1,12 +1,13 @@
-// The records of run.jsonl (DESIGN.md 10) and the lines rank 0 prints:
-// a progress line per evaluation and the final table.
+// The records of run.jsonl (DESIGN.md 10; field names in base/run_schema.h)
+// and the lines rank 0 prints: a progress line per evaluation and the final
+// table.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "base/json_line.h"
 #include "train/evaluate.h"
-#include "train/json_writer.h"
 #include "train/metrics.h"
 #include "train/run_env.h"
 #include "train/train_config.h"
@@ -39,11 +40,11 @@ double fp32_payload_bytes(size_t params);
 // What a ring allreduce of fp32 puts on the wire per rank: 2 (P - 1) / P * 4d.
 double fp32_ring_wire_bytes(size_t params, int ranks);
 
-JsonWriter record_config(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env);
-JsonWriter record_step(const StepRecord& r);
-JsonWriter record_eval(int64_t step, double epoch, const EvalResult& e, double samples_per_s,
+JsonRecord record_config(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env);
+JsonRecord record_step(const StepRecord& r);
+JsonRecord record_eval(int64_t step, double epoch, const EvalResult& e, double samples_per_s,
                        double payload_per_iter);
-JsonWriter record_summary(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out);
+JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out);
 
 void print_progress(int64_t step, const RunFacts& facts, const EvalResult& e, double samples_per_s,
                     double payload_per_iter);

@@ -1,5 +1,6 @@
-// bitvote project: the alpha-beta fit, the projection, the crossover and the
-// link-speed units (src/project/) — one process, nothing exchanged.
+// bitvote project: the alpha-beta fit, the projection, the crossover, the
+// link-speed units (src/project/) and the run files it reads, as the trainer
+// writes them (base/run_schema.h) — one process, nothing exchanged.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,10 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "base/json_line.h"
+#include "base/run_schema.h"
 #include "project/calibrate.h"
-#include "project/json_fields.h"
 #include "project/project_args.h"
 #include "project/projection.h"
+#include "train/run_records.h"
 
 namespace bitvote {
 namespace {
@@ -371,25 +374,108 @@ TEST(ProjectArgs, SweepFilesWithTheirLinkRates) {
     EXPECT_EQ(none.sweep_rates[0], 0);
 }
 
-TEST(ProjectJson, FlattensNestedObjectsAndRejectsBrokenText) {
-    JsonFields f;
+// The summary record of a signsgd run: 4 ranks x batch 32, d = 1M, step 2 ms
+// (data 0.1, compute 1.0, compress 0.2, comm 0.5, update 0.2 ms), 250 KB per step.
+JsonRecord summary_record(const std::string& transport, double payload_sent) {
+    TrainConfig cfg;
+    cfg.method = MethodKind::signsgd;
+    cfg.strategy = "auto";
+    cfg.batch = 32;
+    cfg.density = 0.01;
+    RunFacts facts;
+    facts.params = 1000000, facts.steps = 10, facts.steps_per_epoch = 5, facts.lr = 1e-4;
+    RunEnv env;
+    env.ranks = 4, env.transport = transport, env.hosts = {"a"};
+    RunOutcome out;
+    out.strategy_used = "vote-alltoall";
+    out.checksum = "0123456789abcdef";
+    out.metrics.step_ms_median = 2;
+    out.metrics.time_share = {0.05, 0.5, 0.1, 0.25, 0, 0.1};
+    out.metrics.payload_sent = payload_sent;
+    out.metrics.wire_sent = 1e6;
+    return record_summary(cfg, facts, env, out);
+}
+
+TEST(RunFiles, TheSummaryTheTrainerWritesIsTheOneProjectReads) {
+    TempDir dir;
+    const std::string path = dir.write("run/summary.json", json_line(summary_record("shm", 250000)) + "\n");
+    RunProfile run;
     std::string error;
-    ASSERT_TRUE(json_fields_parse(R"({"a":1.5,"s":"x\"y","n":null,"o":{"b":[1,{"c":2}],"t":true},"e":-2e-3})", &f,
-                                  &error)) << error;
-    double v = 0;
-    std::string s;
-    EXPECT_TRUE(json_field_number(f, "a", &v));
-    EXPECT_EQ(v, 1.5);
-    EXPECT_TRUE(json_field_number(f, "e", &v));
-    EXPECT_EQ(v, -2e-3);
-    EXPECT_TRUE(json_field_string(f, "s", &s));
-    EXPECT_EQ(s, "x\"y");
-    EXPECT_FALSE(json_field_number(f, "n", &v));
-    EXPECT_FALSE(json_field_number(f, "s", &v));
-    EXPECT_EQ(f.count("o.t"), 1u);
-    EXPECT_EQ(f.count("o.b"), 0u);  // arrays are skipped
-    for (const char* bad : {"", "{", R"({"a":})", R"({"a":1,})", R"({"a":1} x)", R"({"a":"x)", R"({"a":1x})", "[1]"})
-        EXPECT_FALSE(json_fields_parse(bad, &f, &error)) << bad;
+    ASSERT_TRUE(run_profile_read(path, &run, &error)) << error;
+    EXPECT_EQ(run.method, "signsgd");
+    EXPECT_EQ(run.strategy, "vote-alltoall");  // the one used, not the flag
+    EXPECT_EQ(run.transport, "shm");
+    EXPECT_EQ(run.kind, MessageKind::sign);
+    EXPECT_EQ(run.ranks, 4);
+    EXPECT_EQ(run.params, 1000000u);
+    EXPECT_EQ(run.batch, 32);
+    EXPECT_EQ(run.density, 0.01);
+    EXPECT_EQ(run.step_s, 2e-3);
+    EXPECT_EQ(run.payload_sent, 250000);
+    EXPECT_NEAR(run.phase_s[size_t(Phase::comm)], 0.5e-3, 1e-18);
+    EXPECT_NEAR(run_local_seconds(run), 1.5e-3, 1e-15);
+}
+
+TEST(RunFiles, SummaryFieldsAsDesignSection10NamesThem) {
+    const JsonRecord s = JsonRecord::parse(json_line(summary_record("shm", 0)));
+    for (const char* key : {"event", "method", "strategy", "aggregate", "model", "ranks", "params", "steps", "epochs",
+                            "test_accuracy", "test_loss", "samples_per_s", "step_ms_median", "time_share",
+                            "bytes_per_iter", "fp32_bytes_per_iter", "compression_ratio", "weights_checksum", "isa",
+                            "transport", "slurm_job_id"})
+        EXPECT_TRUE(s.contains(key)) << key;
+    EXPECT_EQ(s["event"], "summary");
+    EXPECT_EQ(s["epochs"], 2.0);
+    // time_share: one key per phase, in Phase order (bench/*.py read the phase list from it).
+    std::vector<std::string> keys;
+    for (const auto& [key, share] : s["time_share"].items()) keys.push_back(key);
+    ASSERT_EQ(keys.size(), size_t(phase_count));
+    for (int p = 0; p < phase_count; ++p) EXPECT_EQ(keys[size_t(p)], phase_name(Phase(p)));
+    // Not measurable or not defined: null, never a number standing in for it.
+    EXPECT_TRUE(s["bytes_per_iter"]["wire_sent"].is_null());  // not tcp
+    EXPECT_TRUE(s["bytes_per_iter"]["wire_recv"].is_null());
+    EXPECT_TRUE(s["compression_ratio"].is_null());            // no payload: fp32 / 0
+    EXPECT_TRUE(s["slurm_job_id"].is_null());
+    EXPECT_TRUE(s["attack"].is_null());
+    const JsonRecord tcp = JsonRecord::parse(json_line(summary_record("tcp", 250000)));
+    EXPECT_EQ(tcp["bytes_per_iter"]["wire_sent"], 1e6);
+    EXPECT_EQ(tcp["compression_ratio"], 16.0);
+}
+
+TEST(RunFiles, NumbersReadBackExactly) {
+    JsonRecord r;
+    const double values[] = {0.1, 1e-5, 1.0 / 3, 123456.789, 5e-324, 1.7976931348623157e308};
+    for (double v : values) r["x"].push_back(v);
+    r["big"] = int64_t(1) << 62;
+    const JsonRecord back = JsonRecord::parse(json_line(r));
+    for (size_t i = 0; i < std::size(values); ++i) EXPECT_EQ(back["x"][i].get<double>(), values[i]);
+    EXPECT_EQ(back["big"].get<int64_t>(), int64_t(1) << 62);
+    EXPECT_EQ(json_line(JsonRecord{{"nan", NAN}, {"inf", -INFINITY}}), R"({"nan":null,"inf":null})");
+    EXPECT_EQ(json_line(JsonRecord{{"host", "a\xff"}}), "{\"host\":\"a\xef\xbf\xbd\"}");  // not UTF-8: U+FFFD
+}
+
+TEST(RunFiles, BrokenOrIncompleteFilesSayWhichAndWhy) {
+    TempDir dir;
+    RunProfile run;
+    std::string error;
+    for (const char* bad : {"", "{", R"({"a":})", R"({"a":1,})", R"({"a":1} x)", R"({"a":"x)", R"({"a":1x})", "[1]"}) {
+        const std::string path = dir.write("bad.json", bad);
+        EXPECT_FALSE(run_profile_read(path, &run, &error)) << bad;
+        EXPECT_EQ(error.rfind(path + ": ", 0), 0u) << error;
+    }
+    JsonRecord s = JsonRecord::parse(json_line(summary_record("shm", 250000)));
+    s["time_share"].erase("comm");
+    EXPECT_FALSE(run_profile_read(dir.write("nocomm.json", json_line(s)), &run, &error));
+    EXPECT_NE(error.find("no time_share.comm"), std::string::npos) << error;
+    s["step_ms_median"] = nullptr;
+    EXPECT_FALSE(run_profile_read(dir.write("null.json", json_line(s)), &run, &error));
+    EXPECT_NE(error.find("not a train summary"), std::string::npos) << error;
+
+    std::vector<SweepPoint> points;
+    int skipped = 0;
+    const std::string row = sweep_line("vote-rsag", MessageKind::sign, 1024, 4, ten_gbit_2us);
+    const std::string sweep = dir.write("sweep.jsonl", row + "{\"strategy\":\"vote-rsag\",\n");
+    EXPECT_FALSE(sweep_points_read(sweep, false, &points, &skipped, &error));
+    EXPECT_EQ(error.rfind(sweep + ":2: ", 0), 0u) << error;
 }
 
 }  // namespace

@@ -1,0 +1,115 @@
+// The schema of bitvote's run files (DESIGN.md 10): every file and field
+// name that their writers (train/run_records.cpp, sweep/sweep_report.cpp)
+// and their reader (project/calibrate.cpp) use, declared once, here.
+//
+//   train --out DIR   DIR/run.jsonl: one record per line, "event" one of
+//                     config, step, eval, summary; DIR/summary.json: the
+//                     summary record alone
+//   sweep --json F    one row per (strategy, size)
+//
+// A field that holds the same thing in several records has one name, listed
+// with the first record that has it. Numbers that are not finite are written
+// as null: wire bytes where they cannot be measured, a ratio without a
+// denominator. time_share and phase_ms have one key per phase, named and
+// ordered as base/phase.h's Phase: bench/*.py take the phase list from those
+// keys, so a phase added there reaches the plots without an edit.
+#pragma once
+
+#include "base/phase.h"  // phase_name: the keys of time_share and phase_ms
+
+namespace bitvote::schema {
+
+// The files of `train --out DIR`.
+inline constexpr char run_jsonl[] = "run.jsonl";
+inline constexpr char summary_json[] = "summary.json";
+
+// Every run.jsonl record's first field, and its values.
+inline constexpr char event[] = "event";
+namespace events {
+inline constexpr char config[] = "config";    // once, first: the run and where it ran
+inline constexpr char step[] = "step";        // every step, rank 0's numbers
+inline constexpr char eval[] = "eval";        // every --eval-every steps and at the end
+inline constexpr char summary[] = "summary";  // once, last; also summary.json
+}  // namespace events
+
+// config and summary: the run, flags as resolved.
+inline constexpr char strategy[] = "strategy";            // summary: the one used (auto resolved); sweep rows
+inline constexpr char strategy_flag[] = "strategy_flag";  // summary: as asked (config's strategy)
+inline constexpr char method[] = "method";
+inline constexpr char aggregate[] = "aggregate";
+inline constexpr char model[] = "model";
+inline constexpr char dataset[] = "dataset";
+inline constexpr char data[] = "data";                    // the --data file
+inline constexpr char params[] = "params";                // d
+inline constexpr char batch[] = "batch";                  // per rank
+inline constexpr char lr[] = "lr";
+inline constexpr char momentum[] = "momentum";
+inline constexpr char weight_decay[] = "weight_decay";
+inline constexpr char density[] = "density";
+inline constexpr char partition[] = "partition";
+inline constexpr char seed[] = "seed";
+inline constexpr char train_samples[] = "train_samples";  // over all ranks
+inline constexpr char test_samples[] = "test_samples";    // also eval
+inline constexpr char steps[] = "steps";
+inline constexpr char steps_per_epoch[] = "steps_per_epoch";
+inline constexpr char epochs[] = "epochs";
+inline constexpr char eval_every[] = "eval_every";
+inline constexpr char timing[] = "timing";                // "strict" or "relaxed"
+inline constexpr char local_steps[] = "local_steps";
+inline constexpr char byzantine[] = "byzantine";
+inline constexpr char attack[] = "attack";                // null without --byzantine
+
+// config and summary: where it ran.
+inline constexpr char ranks[] = "ranks";                  // also sweep rows
+inline constexpr char nodes[] = "nodes";
+inline constexpr char hosts[] = "hosts";                  // array, sorted, distinct
+inline constexpr char threads_per_rank[] = "threads_per_rank";
+inline constexpr char isa[] = "isa";
+inline constexpr char transport[] = "transport";          // also sweep rows
+inline constexpr char slurm_job_id[] = "slurm_job_id";    // null outside Slurm
+inline constexpr char versions[] = "versions";            // object:
+inline constexpr char version_mpi[] = "mpi";
+inline constexpr char version_onednn[] = "onednn";
+inline constexpr char version_hdf5[] = "hdf5";
+
+// step records.
+inline constexpr char step[] = "step";                    // 1-based; also eval
+inline constexpr char loss[] = "loss";                    // rank 0's batch
+inline constexpr char ms[] = "ms";
+inline constexpr char phase_ms[] = "phase_ms";            // object: phase name -> ms
+inline constexpr char payload_sent[] = "payload_sent";    // bytes handed to MPI; also bytes_per_iter, sweep rows
+inline constexpr char payload_received[] = "payload_received";  // also bytes_per_iter
+
+// eval records.
+inline constexpr char epoch[] = "epoch";
+inline constexpr char test_accuracy[] = "test_accuracy";  // also summary
+inline constexpr char test_loss[] = "test_loss";          // also summary
+inline constexpr char samples_per_s[] = "samples_per_s";  // also summary
+inline constexpr char payload_sent_per_iter[] = "payload_sent_per_iter";
+
+// summary only.
+inline constexpr char step_ms_median[] = "step_ms_median";
+inline constexpr char train_seconds[] = "train_seconds";
+inline constexpr char time_share[] = "time_share";        // object: phase name -> fraction, summing to 1
+inline constexpr char bytes_per_iter[] = "bytes_per_iter";  // object: payload_sent, payload_received,
+inline constexpr char wire_sent[] = "wire_sent";          //   wire_sent, wire_recv (per rank, mean over
+inline constexpr char wire_recv[] = "wire_recv";          //   steps; wire: null unless tcp); also sweep rows
+inline constexpr char fp32_bytes_per_iter[] = "fp32_bytes_per_iter";
+inline constexpr char fp32_ring_wire_bytes_per_iter[] = "fp32_ring_wire_bytes_per_iter";
+inline constexpr char compression_ratio[] = "compression_ratio";
+inline constexpr char weights_checksum[] = "weights_checksum";  // 16 hex digits
+
+// sweep rows (besides strategy, ranks, transport, payload_sent, wire_sent, wire_recv).
+inline constexpr char d[] = "d";
+inline constexpr char time_us_avg[] = "time_us_avg";
+inline constexpr char time_us_min[] = "time_us_min";
+inline constexpr char time_us_max[] = "time_us_max";
+inline constexpr char model_bytes[] = "model_bytes";      // the byte model; null where it has none
+inline constexpr char wrong[] = "wrong";
+inline constexpr char vote_add_us[] = "vote_add_us";
+inline constexpr char kind[] = "kind";                    // message kind
+inline constexpr char wire_consistent[] = "wire_consistent";
+inline constexpr char speedup_vs_fastest_allreduce[] = "speedup_vs_fastest_allreduce";  // only when measured
+inline constexpr char picked[] = "picked";                // auto's pick; only for auto
+
+}  // namespace bitvote::schema
