@@ -29,11 +29,22 @@ def size(b):
         b /= 1000
 
 
-PHASES = ("data", "compute", "compress", "comm", "aggregate", "update")
+def phases_of(runs):
+    """The phase names, in the order the runs' time_share lists them (bitvote
+    writes one key per phase, in the order a step runs them; src/base/phase.h)."""
+    names = []
+    for r in runs:
+        for phase in r.get("time_share") or {}:
+            if phase not in names:
+                names.append(phase)
+    return names
 
 
 def share(phase):
-    return lambda r: f'{100 * r["time_share"][phase]:.1f} %'
+    def cell(r):
+        value = (r.get("time_share") or {}).get(phase)
+        return "-" if value is None else f"{100 * value:.1f} %"
+    return cell
 
 
 def main(paths):
@@ -51,7 +62,7 @@ def main(paths):
         ("payload/iter/rank", lambda r: size(r["bytes_per_iter"]["payload_sent"])),
         ("wire/iter/rank", lambda r: size(r["bytes_per_iter"]["wire_sent"])),
         ("compression vs fp32", lambda r: f'{r["compression_ratio"]:.1f}x' if r["compression_ratio"] else "-"),
-    ] + [(f"{phase} time share", share(phase)) for phase in PHASES]
+    ] + [(f"{phase} time share", share(phase)) for phase in phases_of(runs)]
     width = 2 + max(len(cell(r)) for _, cell in rows for r in runs)
     for label, cell in rows:
         print(f"{label:<20}" + "".join(f"{cell(r):>{width}}" for r in runs))

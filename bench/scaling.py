@@ -49,7 +49,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
-PHASES = ["data", "compute", "compress", "comm", "aggregate", "update"]
 SWEEP_FIELDS = ["strategy", "ranks", "d", "time_us_avg"]
 
 
@@ -127,6 +126,17 @@ def find_runs(inputs):
                     warn(f"{path}: {r['strategy']} d={r['d']} ranks={r['ranks']}: {r['wrong']} wrong coordinates")
                 sweeps.append(r)
     return sweeps, trains
+
+
+def phases_of(summaries):
+    """The phase names, in the order the summaries' time_share lists them (bitvote
+    writes one key per phase, in the order a step runs them; src/base/phase.h)."""
+    names = []
+    for s in summaries:
+        for p in s.get("time_share") or {}:
+            if p not in names:
+                names.append(p)
+    return names
 
 
 def med(values):
@@ -217,7 +227,7 @@ def train_series(s):
     return label
 
 
-def train_table(summaries):
+def train_table(summaries, phases):
     table = []
     for (series, ranks), ss in sorted(group(summaries, lambda s: (train_series(s), s["ranks"])).items()):
         bpi = [s.get("bytes_per_iter") or {} for s in ss]
@@ -236,7 +246,7 @@ def train_table(summaries):
             "compression_ratio": med([s.get("compression_ratio") for s in ss]),
             "job_ids": " ".join(sorted({s["_job_id"] for s in ss if s["_job_id"]})),
         }
-        for p in PHASES:
+        for p in phases:
             rec["share_" + p] = med([sh.get(p) for sh in share])
         table.append(rec)
     for _series, recs in group(table, lambda r: r["series"]).items():
@@ -248,7 +258,7 @@ def train_table(summaries):
     return table
 
 
-def train_plots(table, out, scaling):
+def train_plots(table, out, scaling, phases):
     written = []
     label = "strong scaling (fixed global batch)" if scaling == "strong" else "weak scaling (fixed per-rank batch)"
     fig, ax = plt.subplots(figsize=(6, 4.2))
@@ -287,7 +297,7 @@ def train_plots(table, out, scaling):
         recs = sorted((r for r in table if r["series"] == series), key=lambda r: r["ranks"])
         xs = list(range(len(recs)))
         bottom = [0.0] * len(recs)
-        for i, p in enumerate(PHASES):
+        for i, p in enumerate(phases):
             h = [r["share_" + p] or 0.0 for r in recs]
             ax.bar(xs, h, bottom=bottom, color=colors[i % len(colors)], label=p)
             bottom = [b + v for b, v in zip(bottom, h)]
@@ -348,7 +358,7 @@ COLUMNS = ["kind", "series", "strategy", "method", "ranks", "nodes", "d", "runs"
            "time_us_avg", "time_us_min", "time_us_max", "eff_GBps",
            "samples_per_s", "step_ms_median", "speedup", "efficiency", "test_accuracy",
            "payload_sent", "wire_sent", "wire_recv", "model_bytes", "fp32_bytes_per_iter", "compression_ratio",
-           "wrong"] + ["share_" + p for p in PHASES] + ["job_ids"]
+           "wrong"]  # then share_<phase> per phase, then job_ids
 
 
 def fmt(v):
@@ -359,12 +369,13 @@ def fmt(v):
     return v
 
 
-def write_csv(table, path):
+def write_csv(table, path, phases):
+    columns = COLUMNS + ["share_" + p for p in phases] + ["job_ids"]
     with open(path + ".tmp", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
+        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
         for r in table:
-            w.writerow({k: fmt(r.get(k)) for k in COLUMNS})
+            w.writerow({k: fmt(r.get(k)) for k in columns})
     os.replace(path + ".tmp", path)
 
 
@@ -398,16 +409,17 @@ def main(argv):
         warn(f"no sweep JSON lines or train summary.json under {' '.join(args.inputs)}")
         return 1
     table, written = [], []
+    phases = phases_of(trains)
     if sweeps:
         st = sweep_table(sweeps)
         table += st
         written += sweep_plots(st, out, args.size)
     if trains:
-        tt = train_table(trains)
+        tt = train_table(trains, phases)
         table += tt
-        written += train_plots(tt, out, args.scaling)
+        written += train_plots(tt, out, args.scaling, phases)
     csv_path = os.path.join(out, "scaling.csv")
-    write_csv(table, csv_path)
+    write_csv(table, csv_path, phases)
     print(f"scaling ({args.scaling}): {len(sweeps)} sweep rows, {len(trains)} train summaries, "
           f"rank counts {sorted({r['ranks'] for r in table})}")
     print_table(table)
