@@ -2,14 +2,14 @@
 // rows (and run files) measured here, projected to 16..4096 ranks at a given
 // link speed; each measured point is printed beside the model's prediction.
 // Calls nothing of MPI: runs without mpirun, like `bitvote info`.
+#include "project/project_main.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "cli/commands.h"
 #include "project/calibrate.h"
-#include "project/project_args.h"
 #include "project/project_report.h"
 #include "project/projection.h"
 
@@ -97,11 +97,8 @@ const RunProfile* fp32_run_for(const std::vector<RunProfile>& runs, uint64_t par
 
 }  // namespace
 
-int cmd_project(int argc, char** argv) {
-    ProjectArgs args;
+int project_main(const ProjectArgs& args) {
     std::string error;
-    if (!project_args_parse(argc, argv, &args, &error)) return exit_error(error + " (see bitvote project --help)");
-    if (args.help) return project_print_usage(), 0;
     std::vector<SweepPoint> points;
     std::vector<RunProfile> runs;
     int skipped = 0;

@@ -2,19 +2,19 @@
 // micro-benchmarks / nccl-tests: time, payload bytes, bytes on the wire
 // (measured over TCP), the byte model of DESIGN.md 4, and a check of every
 // result against a majority vote recomputed naively on rank 0.
+#include "sweep/sweep_main.h"
+
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "cli/commands.h"
-#include "cli/flags.h"
 #include "comm/alpha_beta.h"
+#include "comm/error_exit.h"
 #include "comm/mpi_check.h"
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
 #include "kernels.h"
 #include "sweep/allreduce_variants.h"
-#include "sweep/sweep_args.h"
 #include "sweep/sweep_data.h"
 #include "sweep/sweep_report.h"
 #include "sweep/sweep_run.h"
@@ -22,32 +22,21 @@
 namespace bitvote {
 namespace {
 
-constexpr double default_density = 0.01;
-
-// The strategies named by --strategies, or by default every one that takes
-// dense sign bitmaps, the fp32 allreduce, and sparse ones when --density is
-// given; `auto` needs alpha and beta, which one rank cannot measure.
-bool resolve_strategies(const SweepArgs& args, int P, std::vector<const Strategy*>* out, std::string* error) {
-    if (args.strategies.empty()) {
-        for (const Strategy& s : strategy_table()) {
-            const bool sparse_only = sweep_kind(s) == MessageKind::sparse;
-            const bool needs_peers = s.name == "auto";
-            const bool sweepable = s.accepts & kind_bit(sweep_kind(s));  // not the efsign / topk strategies
-            if (sweepable && (!sparse_only || args.density > 0) && (!needs_peers || P > 1)) out->push_back(&s);
-        }
-        return true;
+// The strategies named by --strategies (checked by the flag), or by default
+// every one that takes dense sign bitmaps, the fp32 allreduce, and sparse ones
+// when --density is given; `auto` needs alpha and beta, which one rank cannot
+// measure.
+std::vector<const Strategy*> resolve_strategies(const SweepArgs& args, int P) {
+    std::vector<const Strategy*> out;
+    for (const std::string& name : args.strategies) out.push_back(strategy_find(name));
+    if (!args.strategies.empty()) return out;
+    for (const Strategy& s : strategy_table()) {
+        const bool sparse_only = sweep_kind(s) == MessageKind::sparse;
+        const bool needs_peers = s.name == "auto";
+        const bool sweepable = s.accepts & kind_bit(sweep_kind(s));  // not the efsign / topk strategies
+        if (sweepable && (!sparse_only || args.density_given) && (!needs_peers || P > 1)) out.push_back(&s);
     }
-    for (const std::string& name : args.strategies) {
-        const Strategy* s = strategy_find(name);
-        if (!s) {
-            std::string known;
-            for (const Strategy& t : strategy_table()) known += (known.empty() ? "" : ", ") + std::string(t.name);
-            *error = "unknown strategy '" + name + "' (known: " + known + ")";
-            return false;
-        }
-        out->push_back(s);
-    }
-    return true;
+    return out;
 }
 
 unsigned kinds_of(const std::vector<const Strategy*>& strategies, bool best_baseline) {
@@ -112,12 +101,11 @@ void run_allreduce_variants(const SweepInput& input, const SweepExpected& expect
 int run_sweep(Comm* c, const SweepArgs& args, const std::vector<const Strategy*>& strategies,
               const SweepContext& ctx, FILE* json) {
     const unsigned kinds = kinds_of(strategies, args.best_baseline);
-    const double density = args.density > 0 ? args.density : default_density;
     int bad_rows = 0;
     for (uint64_t d : sweep_sizes(args)) {
-        const SweepInput input = sweep_input_make(args.seed, c->rank, d, density, kinds);
+        const SweepInput input = sweep_input_make(args.seed, c->rank, d, args.density, kinds);
         const SweepExpected expected =
-            c->rank == 0 ? sweep_expected_make(args.seed, c->size, d, density, kinds) : SweepExpected{};
+            c->rank == 0 ? sweep_expected_make(args.seed, c->size, d, args.density, kinds) : SweepExpected{};
         std::vector<SweepRow> rows;
         for (const Strategy* s : strategies)
             rows.push_back(sweep_run_row(c, *s, sweep_message(input, sweep_kind(*s), d), expected, ctx));
@@ -134,25 +122,16 @@ int run_sweep(Comm* c, const SweepArgs& args, const std::vector<const Strategy*>
 
 }  // namespace
 
-int cmd_sweep(int argc, char** argv) {
-    SweepArgs args;
-    std::string error;
-    const bool parsed = sweep_args_parse(argc, argv, &args, &error);  // before MPI_Init: it may set MCA variables
-    if (parsed && args.best_baseline) allreduce_variants_enable();
+int sweep_main(const SweepArgs& args) {
+    if (args.best_baseline) allreduce_variants_enable();  // before MPI_Init: it sets MCA variables
     MPI_CHECK(MPI_Init(nullptr, nullptr));
     int rank = 0, P = 1;
     MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
     MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &P));
-    std::vector<const Strategy*> strategies;
+    const std::vector<const Strategy*> strategies = resolve_strategies(args, P);
     FILE* json = nullptr;
-    if (!parsed) return usage_error_exit("sweep", error);
-    if (args.help) {
-        if (rank == 0) sweep_print_usage();
-        MPI_Finalize();
-        return 0;
-    }
-    if (!resolve_strategies(args, P, &strategies, &error) ||
-        (args.best_baseline && !allreduce_variant_force(allreduce_default, &error)) ||
+    std::string error;
+    if ((args.best_baseline && !allreduce_variant_force(allreduce_default, &error)) ||
         !open_json(rank, args.json_path, &json, &error))
         return usage_error_exit("sweep", error);
 

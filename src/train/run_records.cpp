@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace bitvote {
 namespace {
@@ -36,7 +37,7 @@ void write_env(JsonWriter* j, const RunEnv& env) {
 
 // The flags and what they resolved to (shared by the config and summary records).
 void write_run(JsonWriter* j, const TrainConfig& cfg, const RunFacts& facts) {
-    json_string(j, "method", method_name(cfg.method));
+    json_string(j, "method", method_name(cfg.method.kind));
     json_string(j, "aggregate", aggregate_name(cfg.aggregate));
     json_string(j, "model", model_kind_name(cfg.model));
     json_string(j, "dataset", facts.dataset);
@@ -44,9 +45,9 @@ void write_run(JsonWriter* j, const TrainConfig& cfg, const RunFacts& facts) {
     json_int(j, "params", int64_t(facts.params));
     json_int(j, "batch", cfg.batch);
     json_number(j, "lr", facts.lr);
-    json_number(j, "momentum", cfg.momentum);
-    json_number(j, "weight_decay", cfg.weight_decay);
-    json_number(j, "density", cfg.density);
+    json_number(j, "momentum", float_decimal(cfg.method.momentum));
+    json_number(j, "weight_decay", float_decimal(cfg.method.weight_decay));
+    json_number(j, "density", cfg.method.density);
     json_string(j, "partition", partition_name(cfg.partition));
     json_int(j, "seed", int64_t(cfg.seed));
     json_int(j, "train_samples", facts.train_total);
@@ -56,13 +57,22 @@ void write_run(JsonWriter* j, const TrainConfig& cfg, const RunFacts& facts) {
     json_number(j, "epochs", double(facts.steps) / double(facts.steps_per_epoch));
     json_int(j, "eval_every", facts.eval_every);
     json_string(j, "timing", cfg.timing == Timing::strict ? "strict" : "relaxed");
-    json_int(j, "local_steps", cfg.local_steps);
+    json_int(j, "local_steps", cfg.method.local_steps);
     json_int(j, "byzantine", cfg.byzantine);
     if (cfg.byzantine > 0) json_string(j, "attack", attack_name(cfg.attack));
     else json_null(j, "attack");
 }
 
 }  // namespace
+
+double float_decimal(float x) {
+    char text[32];
+    for (int digits = 1; digits <= 9; ++digits) {  // 9 significant digits always read back
+        std::snprintf(text, sizeof text, "%.*g", digits, double(x));
+        if (std::strtof(text, nullptr) == x) break;
+    }
+    return std::strtod(text, nullptr);
+}
 
 double fp32_payload_bytes(size_t params) { return 4.0 * double(params); }
 
@@ -157,10 +167,10 @@ void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunE
     const MetricsSummary& m = out.metrics;
     const double fp32 = fp32_payload_bytes(facts.params);
     std::printf("\n%s via %s (%s), %s with %zu params, %d ranks x batch %d%s, %lld steps (%.2f epochs)\n",
-                std::string(method_name(cfg.method)).c_str(), out.strategy_used.c_str(),
+                std::string(method_name(cfg.method.kind)).c_str(), out.strategy_used.c_str(),
                 std::string(aggregate_name(cfg.aggregate)).c_str(),
                 model_kind_name(cfg.model), facts.params, env.ranks, cfg.batch,
-                cfg.local_steps > 1 ? (" x " + std::to_string(cfg.local_steps) + " local steps").c_str() : "",
+                cfg.method.local_steps > 1 ? (" x " + std::to_string(cfg.method.local_steps) + " local steps").c_str() : "",
                 static_cast<long long>(facts.steps),
                 double(facts.steps) / double(facts.steps_per_epoch));
     std::printf("  test accuracy      %.2f %%   (loss %.4f, %lld samples)\n", 100 * out.eval.accuracy,
