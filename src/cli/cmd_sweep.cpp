@@ -1,167 +1,27 @@
-// bitvote sweep: each strategy's exchange over a range of sizes, like OSU
-// micro-benchmarks / nccl-tests: time, payload bytes, bytes on the wire
-// (measured over TCP), the byte model of DESIGN.md 4, and a check of every
-// result against a majority vote recomputed naively on rank 0.
-#include <cstdio>
-#include <string>
-#include <vector>
+// bitvote sweep: the flags (sweep/sweep_args.cpp), the help, then the sweep
+// (sweep/sweep_main.cpp) under mpirun.
+#include <CLI/CLI.hpp>
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
-#include "comm/alpha_beta.h"
-#include "comm/mpi_check.h"
-#include "comm/nodes.h"
-#include "comm/strategy.h"
-#include "comm/wire_bytes.h"
-#include "kernels.h"
-#include "sweep/allreduce_variants.h"
-#include "sweep/sweep_args.h"
-#include "sweep/sweep_data.h"
-#include "sweep/sweep_report.h"
-#include "sweep/sweep_run.h"
+#include "sweep/sweep_main.h"
 
 namespace bitvote {
-namespace {
 
-constexpr double default_density = 0.01;
-
-// The strategies named by --strategies, or by default every one that takes
-// dense sign bitmaps, the fp32 allreduce, and sparse ones when --density is
-// given; `auto` needs alpha and beta, which one rank cannot measure.
-bool resolve_strategies(const SweepArgs& args, int P, std::vector<const Strategy*>* out, std::string* error) {
-    if (args.strategies.empty()) {
-        for (const Strategy& s : strategy_table()) {
-            const bool sparse_only = sweep_kind(s) == MessageKind::sparse;
-            const bool needs_peers = s.name == "auto";
-            const bool sweepable = s.accepts & kind_bit(sweep_kind(s));  // not the efsign / topk strategies
-            if (sweepable && (!sparse_only || args.density > 0) && (!needs_peers || P > 1)) out->push_back(&s);
-        }
-        return true;
-    }
-    for (const std::string& name : args.strategies) {
-        const Strategy* s = strategy_find(name);
-        if (!s) {
-            std::string known;
-            for (const Strategy& t : strategy_table()) known += (known.empty() ? "" : ", ") + std::string(t.name);
-            *error = "unknown strategy '" + name + "' (known: " + known + ")";
-            return false;
-        }
-        out->push_back(s);
-    }
-    return true;
-}
-
-unsigned kinds_of(const std::vector<const Strategy*>& strategies, bool best_baseline) {
-    unsigned kinds = best_baseline ? kind_bit(MessageKind::fp32) : 0;
-    for (const Strategy* s : strategies) kinds |= kind_bit(sweep_kind(*s));
-    return kinds;
-}
-
-// Rank 0 opens the JSON file; every rank learns whether it could.
-bool open_json(int rank, const std::string& path, FILE** out, std::string* error) {
-    int ok = 1;
-    if (rank == 0 && !path.empty()) {
-        *out = std::fopen(path.c_str(), "w");
-        ok = *out != nullptr;
-    }
-    MPI_CHECK(MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD));
-    if (!ok) *error = "cannot write --json file '" + path + "'";
-    return ok;
-}
-
-// The fastest fp32 allreduce row's time (the default, or with --best-baseline
-// any of OpenMPI's algorithms) over each row's time at the same size.
-void fill_speedups(std::vector<SweepRow>* rows) {
-    double base = 0;
-    for (const SweepRow& r : *rows)
-        if (r.kind == MessageKind::fp32 && r.time_us_avg > 0 && (base == 0 || r.time_us_avg < base))
-            base = r.time_us_avg;
-    if (base > 0)
-        for (SweepRow& r : *rows) r.speedup = base / r.time_us_avg;
-}
-
-// --best-baseline: one fp32 allreduce row per OpenMPI algorithm, each on a
-// Comm created after forcing it.
-void run_allreduce_variants(const SweepInput& input, const SweepExpected& expected, const SweepContext& ctx,
-                            size_t d, std::vector<SweepRow>* rows) {
-    const Strategy& allreduce = *strategy_find("allreduce");
-    std::string error;
-    for (const AllreduceVariant& v : allreduce_variants()) {
-        if (!allreduce_variant_force(v, &error)) fatal_collective("%s", error.c_str());
-        Comm forced = comm_open(MPI_COMM_WORLD);
-        rows->push_back(sweep_run_row(&forced, allreduce, sweep_message(input, MessageKind::fp32, d), expected, ctx));
-        rows->back().strategy = "allreduce:" + std::string(v.name);
-        comm_close(&forced);
-    }
-    if (!allreduce_variant_force(allreduce_default, &error)) fatal_collective("%s", error.c_str());
-}
-
-// Runs every size and strategy; rank 0 prints and writes JSON. Returns the
-// number of rows with wrong coordinates.
-int run_sweep(Comm* c, const SweepArgs& args, const std::vector<const Strategy*>& strategies,
-              const SweepContext& ctx, FILE* json) {
-    const unsigned kinds = kinds_of(strategies, args.best_baseline);
-    const double density = args.density > 0 ? args.density : default_density;
-    int bad_rows = 0;
-    for (uint64_t d : sweep_sizes(args)) {
-        const SweepInput input = sweep_input_make(args.seed, c->rank, d, density, kinds);
-        const SweepExpected expected =
-            c->rank == 0 ? sweep_expected_make(args.seed, c->size, d, density, kinds) : SweepExpected{};
-        std::vector<SweepRow> rows;
-        for (const Strategy* s : strategies)
-            rows.push_back(sweep_run_row(c, *s, sweep_message(input, sweep_kind(*s), d), expected, ctx));
-        if (args.best_baseline) run_allreduce_variants(input, expected, ctx, d, &rows);
-        fill_speedups(&rows);
-        for (const SweepRow& r : rows) bad_rows += r.wrong != 0;
-        if (c->rank != 0) continue;
-        sweep_print_rows(rows);
-        for (const SweepRow& r : rows)
-            if (json) sweep_write_json(json, r, ctx.transport);
-    }
-    return bad_rows;
-}
-
-}  // namespace
-
-int cmd_sweep(int argc, char** argv) {
-    SweepArgs args;
-    std::string error;
-    const bool parsed = sweep_args_parse(argc, argv, &args, &error);  // before MPI_Init: it may set MCA variables
-    if (parsed && args.best_baseline) allreduce_variants_enable();
-    MPI_CHECK(MPI_Init(nullptr, nullptr));
-    int rank = 0, P = 1;
-    MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
-    MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &P));
-    std::vector<const Strategy*> strategies;
-    FILE* json = nullptr;
-    if (!parsed) return usage_error_exit("sweep", error);
-    if (args.help) {
-        if (rank == 0) sweep_print_usage();
-        MPI_Finalize();
-        return 0;
-    }
-    if (!resolve_strategies(args, P, &strategies, &error) ||
-        (args.best_baseline && !allreduce_variant_force(allreduce_default, &error)) ||
-        !open_json(rank, args.json_path, &json, &error))
-        return usage_error_exit("sweep", error);
-
-    Comm c = comm_open(MPI_COMM_WORLD);
-    SweepContext ctx;
-    ctx.transport = wire_transport(c.comm);  // also the warm-up that opens every TCP connection
-    ctx.barrier_cost = wire_barrier_cost(c.comm);
-    ctx.iters = args.iters;
-    ctx.warmup = args.warmup;
-    c.alpha_beta = alpha_beta_measure(c.comm);
-    SweepHeader header{c.size,          node_count(c.comm), ctx.transport, std::string(isa_name(isa_active())),
-                       c.alpha_beta,    ctx.barrier_cost,    args.iters,    args.warmup};
-    if (rank == 0) sweep_print_header(header);
-
-    const int bad_rows = run_sweep(&c, args, strategies, ctx, json);
-    if (rank == 0 && bad_rows) std::printf("# %d row(s) with wrong coordinates\n", bad_rows);
-    if (json) std::fclose(json);
-    comm_close(&c);
-    MPI_CHECK(MPI_Finalize());
-    return bad_rows ? 1 : 0;
+Command command_sweep(CLI::App* bitvote) {
+    auto args = std::make_shared<SweepArgs>();
+    CLI::App* app =
+        bitvote->add_subcommand("sweep", "time the vote strategies over sizes, with measured wire bytes (mpirun)");
+    sweep_flags_add(app, args.get());
+    help_format(app, "mpirun -np P [--mca btl tcp,self] bitvote sweep [flags]",
+                "Times each strategy's exchange over a range of sizes (like OSU micro-benchmarks /\n"
+                "nccl-tests), measures bytes on the wire when MPI runs over TCP, and checks every\n"
+                "result against a majority vote recomputed naively on rank 0.",
+                "Wire bytes are measured only when every peer is reached over TCP (--mca btl tcp,self);\n"
+                "otherwise they print as '-' and are null in the JSON. Exit code 1 if any result is wrong,\n"
+                "2 on a bad flag.");
+    return {app, true, [args] { return sweep_main(*args); }};
 }
 
 }  // namespace bitvote

@@ -1,13 +1,26 @@
-// The subcommands of build/bitvote; src/main.cpp dispatches to them.
-// A command returns the process exit code.
+// The commands of build/bitvote. Each adds its subcommand, with its flags and
+// help, to the main App; src/main.cpp parses argv once and runs the command
+// that was parsed.
 #pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace bitvote {
 
-int cmd_data(int argc, char** argv);
-int cmd_info(int argc, char** argv);
-int cmd_project(int argc, char** argv);
-int cmd_sweep(int argc, char** argv);
-int cmd_train(int argc, char** argv);
+struct Command {
+    CLI::App* app = nullptr;   // the subcommand
+    bool mpi = false;          // runs under mpirun: help and flag errors come once, from rank 0
+    std::function<int()> run;  // after a successful parse; returns the exit code
+};
+
+Command command_data(CLI::App* bitvote);
+Command command_info(CLI::App* bitvote);
+Command command_project(CLI::App* bitvote);
+Command command_sweep(CLI::App* bitvote);
+Command command_train(CLI::App* bitvote);
 
 }  // namespace bitvote

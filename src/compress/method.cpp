@@ -87,13 +87,21 @@ bool method_parse(std::string_view name, MethodKind* out) {
     return false;
 }
 
+std::vector<std::string_view> method_names() {
+    std::vector<std::string_view> names;
+    for (const MethodRow& r : methods) names.push_back(r.name);
+    return names;
+}
+
 float method_default_lr(MethodKind k) { return row(k).default_lr; }
 MessageKind method_message_kind(MethodKind k) { return row(k).message; }
 
 std::string_view aggregate_name(AggregateKind k) { return aggregate_names_[size_t(k)]; }
 bool aggregate_parse(std::string_view name, AggregateKind* out) { return parse_name(aggregate_names_, name, out); }
+std::vector<std::string_view> aggregate_names() { return {std::begin(aggregate_names_), std::end(aggregate_names_)}; }
 std::string_view attack_name(AttackKind k) { return attack_names_[size_t(k)]; }
 bool attack_parse(std::string_view name, AttackKind* out) { return parse_name(attack_names_, name, out); }
+std::vector<std::string_view> attack_names() { return {std::begin(attack_names_), std::end(attack_names_)}; }
 
 std::string method_check(MethodKind k, const Strategy& s, AggregateKind a) {
     const MessageKind kind = row(k).message;

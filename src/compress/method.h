@@ -74,6 +74,7 @@ struct Method {
 
 std::string_view method_name(MethodKind k);
 bool method_parse(std::string_view name, MethodKind* out);
+std::vector<std::string_view> method_names();  // the method table's rows, in order
 float method_default_lr(MethodKind k);
 // The message kind this method sends (fp32, sign, ternary, sparse,
 // scaled_sign for efsign, sparse_fp32 for topk).
@@ -85,8 +86,10 @@ inline bool message_has_values(MessageKind k) {
 
 std::string_view aggregate_name(AggregateKind k);
 bool aggregate_parse(std::string_view name, AggregateKind* out);
+std::vector<std::string_view> aggregate_names();
 std::string_view attack_name(AttackKind k);
 bool attack_parse(std::string_view name, AttackKind* out);
+std::vector<std::string_view> attack_names();
 
 // "" if the method can run with this strategy and aggregator, else one
 // message naming the valid strategies / aggregators for the method. weighted

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "base/run_schema.h"
 
@@ -35,7 +36,7 @@ void write_env(JsonRecord* j, const RunEnv& env) {
 // The flags and what they resolved to (shared by the config and summary records).
 void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     JsonRecord& r = *j;
-    r[schema::method] = std::string(method_name(cfg.method));
+    r[schema::method] = std::string(method_name(cfg.method.kind));
     r[schema::aggregate] = std::string(aggregate_name(cfg.aggregate));
     r[schema::model] = model_kind_name(cfg.model);
     r[schema::dataset] = facts.dataset;
@@ -43,9 +44,9 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::params] = int64_t(facts.params);
     r[schema::batch] = cfg.batch;
     r[schema::lr] = facts.lr;
-    r[schema::momentum] = cfg.momentum;
-    r[schema::weight_decay] = cfg.weight_decay;
-    r[schema::density] = cfg.density;
+    r[schema::momentum] = float_decimal(cfg.method.momentum);
+    r[schema::weight_decay] = float_decimal(cfg.method.weight_decay);
+    r[schema::density] = cfg.method.density;
     r[schema::partition] = std::string(partition_name(cfg.partition));
     r[schema::seed] = int64_t(cfg.seed);
     r[schema::train_samples] = facts.train_total;
@@ -55,7 +56,7 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::epochs] = double(facts.steps) / double(facts.steps_per_epoch);
     r[schema::eval_every] = facts.eval_every;
     r[schema::timing] = cfg.timing == Timing::strict ? "strict" : "relaxed";
-    r[schema::local_steps] = cfg.local_steps;
+    r[schema::local_steps] = cfg.method.local_steps;
     r[schema::byzantine] = cfg.byzantine;
     r[schema::attack] = cfg.byzantine > 0 ? JsonRecord(std::string(attack_name(cfg.attack))) : JsonRecord();
 }
@@ -68,6 +69,15 @@ JsonRecord per_phase(const std::array<double, phase_count>& values, double scale
 }
 
 }  // namespace
+
+double float_decimal(float x) {
+    char text[32];
+    for (int digits = 1; digits <= 9; ++digits) {  // 9 significant digits always read back
+        std::snprintf(text, sizeof text, "%.*g", digits, double(x));
+        if (std::strtof(text, nullptr) == x) break;
+    }
+    return std::strtod(text, nullptr);
+}
 
 double fp32_payload_bytes(size_t params) { return 4.0 * double(params); }
 
@@ -148,10 +158,10 @@ void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunE
     const MetricsSummary& m = out.metrics;
     const double fp32 = fp32_payload_bytes(facts.params);
     std::printf("\n%s via %s (%s), %s with %zu params, %d ranks x batch %d%s, %lld steps (%.2f epochs)\n",
-                std::string(method_name(cfg.method)).c_str(), out.strategy_used.c_str(),
+                std::string(method_name(cfg.method.kind)).c_str(), out.strategy_used.c_str(),
                 std::string(aggregate_name(cfg.aggregate)).c_str(),
                 model_kind_name(cfg.model), facts.params, env.ranks, cfg.batch,
-                cfg.local_steps > 1 ? (" x " + std::to_string(cfg.local_steps) + " local steps").c_str() : "",
+                cfg.method.local_steps > 1 ? (" x " + std::to_string(cfg.method.local_steps) + " local steps").c_str() : "",
                 static_cast<long long>(facts.steps),
                 double(facts.steps) / double(facts.steps_per_epoch));
     std::printf("  test accuracy      %.2f %%   (loss %.4f, %lld samples)\n", 100 * out.eval.accuracy,

@@ -34,6 +34,10 @@ struct RunOutcome {
     std::string strategy_used;    // auto's pick, else the strategy
 };
 
+// A float as the shortest decimal that reads back as it (0.01f -> 0.01, not
+// 0.0099999997...): how the run files record the method's float settings.
+double float_decimal(float x);
+
 // Bytes an fp32 allreduce hands to MPI per rank per step under Comm's payload
 // convention (the send buffer named in the call): 4d.
 double fp32_payload_bytes(size_t params);

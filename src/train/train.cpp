@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "cli/flags.h"
 #include "comm/alpha_beta.h"
+#include "comm/error_exit.h"
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
 #include "train/evaluate.h"
@@ -47,7 +47,7 @@ struct Trainer {
 };
 
 // Training samples a rank uses per step.
-int64_t rank_samples(const TrainConfig& cfg) { return cfg.batch * cfg.local_steps; }
+int64_t rank_samples(const TrainConfig& cfg) { return int64_t(cfg.batch) * cfg.method.local_steps; }
 
 // Every rank reads its shard; a DataError is the same on every rank.
 bool open_data(Trainer* t, int64_t* smallest_shard, std::string* error) {
@@ -92,30 +92,12 @@ ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info) {
     return spec;
 }
 
-MethodConfig method_config(const TrainConfig& cfg, double lr, int rank) {
-    MethodConfig mc;
-    mc.kind = cfg.method;
-    mc.lr = float(lr);
-    mc.momentum = float(cfg.momentum);
-    mc.weight_decay = float(cfg.weight_decay);
-    mc.density = cfg.density;
-    mc.budget = cfg.budget;
-    mc.noise = float(cfg.noise);
-    mc.noise_kind = cfg.noise_kind;
-    mc.local_steps = int(cfg.local_steps);
+// The method's settings from the flags, with this run's seed and rank.
+MethodConfig method_config(const TrainConfig& cfg, int rank) {
+    MethodConfig mc = cfg.method;
     mc.seed = cfg.seed;
     mc.rank = rank;
     return mc;
-}
-
-// A float as the shortest decimal that reads back as it (0.01f -> 0.01, not 0.0099999997...).
-double float_decimal(float x) {
-    char text[32];
-    for (int digits = 1; digits <= 9; ++digits) {  // 9 significant digits always read back
-        std::snprintf(text, sizeof text, "%.*g", digits, double(x));
-        if (std::strtof(text, nullptr) == x) break;
-    }
-    return std::strtod(text, nullptr);
 }
 
 RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t params, int ranks) {
@@ -127,7 +109,7 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
     f.steps_per_epoch = std::max<int64_t>(1, info.train_total / (ranks * rank_samples(cfg)));
     f.steps = cfg.steps ? cfg.steps : std::max<int64_t>(1, std::llround(cfg.epochs * double(f.steps_per_epoch)));
     f.eval_every = cfg.eval_every ? cfg.eval_every : f.steps_per_epoch;
-    f.lr = cfg.lr > 0 ? cfg.lr : float_decimal(method_default_lr(cfg.method));
+    f.lr = float_decimal(cfg.method.lr > 0 ? cfg.method.lr : method_default_lr(cfg.method.kind));
     return f;
 }
 
@@ -149,10 +131,9 @@ int trainer_open(Trainer* t) {
     const int threads = threads_per_rank_set(t->comm.comm);
     t->net = net_create(spec, t->cfg.batch, t->cfg.seed);
     t->facts = resolve_facts(t->cfg, t->data.info, net_param_count(t->net), t->comm.size);
-    t->method = method_make(method_config(t->cfg, t->facts.lr, t->comm.rank), net_segments(t->net),
-                            net_param_count(t->net));
+    t->method = method_make(method_config(t->cfg, t->comm.rank), net_segments(t->net), net_param_count(t->net));
     const double local_lr = t->cfg.local_lr > 0 ? t->cfg.local_lr : method_default_lr(MethodKind::sgd);
-    t->local = local_steps_make(int(t->cfg.local_steps), float(local_lr), net_param_count(t->net));
+    t->local = local_steps_make(t->cfg.method.local_steps, float(local_lr), net_param_count(t->net));
     t->loader = loader_make(t->data.train, t->data.info, t->cfg.batch, t->cfg.seed, t->comm.rank);
     t->strategy = strategy_find(t->cfg.strategy);
     t->aggregator = aggregate_make(t->cfg.aggregate, t->comm.size);

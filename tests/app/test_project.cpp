@@ -3,6 +3,7 @@
 // writes them (base/run_schema.h) — one process, nothing exchanged.
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -334,54 +335,78 @@ TEST(ProjectUnits, BandwidthAndLatency) {
         EXPECT_TRUE(std::isnan(latency_of(bad))) << bad;
 }
 
+// `bitvote project ARGS...` through project's flags; false with CLI11's message.
+bool project_parse(std::vector<const char*> argv, ProjectArgs* args, std::string* error) {
+    argv.insert(argv.begin(), "project");
+    CLI::App app;
+    project_flags_add(&app, args);
+    try {
+        app.parse(int(argv.size()), argv.data());
+    } catch (const CLI::ParseError& e) {
+        *error = e.what();
+        return false;
+    }
+    return true;
+}
+
 TEST(ProjectArgs, BadFlagsSayWhich) {
     auto parse = [](std::vector<const char*> argv, std::string* error) {
-        argv.insert(argv.begin(), "project");
         ProjectArgs args;
-        return project_args_parse(int(argv.size()), const_cast<char**>(argv.data()), &args, error);
+        return project_parse(argv, &args, error);
     };
     std::string error;
     EXPECT_FALSE(parse({"--sweep", "a.jsonl", "--bandwidth", "10G"}, &error));
-    EXPECT_NE(error.find("--bandwidth '10G'"), std::string::npos) << error;
+    EXPECT_NE(error.find("--bandwidth: '10G' is not a positive rate with a unit"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--sweep", "a.jsonl", "--latency", "2"}, &error));
-    EXPECT_NE(error.find("--latency"), std::string::npos) << error;
+    EXPECT_NE(error.find("--latency: '2'"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--sweep", "a.jsonl", "--ranks", "64,16"}, &error));
+    EXPECT_NE(error.find("--ranks: '64,16' is not ascending rank counts"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--runs", "r", "--bandwidth", "10Gbit"}, &error));  // nothing fitted and no latency
     EXPECT_NE(error.find("--latency"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--bandwidth", "10Gbit", "--latency", "2us"}, &error));  // no input
+    EXPECT_NE(error.find("--sweep FILE... and/or --runs DIR..."), std::string::npos) << error;
     EXPECT_TRUE(parse({"--sweep", "a.jsonl", "b.jsonl", "--runs", "r", "--bandwidth", "10Gbit"}, &error)) << error;
     EXPECT_FALSE(parse({"--sweep", "a.jsonl@100Mbit", "b.jsonl"}, &error));  // a rate for every file or none
     EXPECT_NE(error.find("every file"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--sweep", "a.jsonl@100Mb"}, &error));
-    EXPECT_NE(error.find("--sweep 'a.jsonl@100Mb'"), std::string::npos) << error;
+    EXPECT_NE(error.find("--sweep: 'a.jsonl@100Mb' is not FILE or FILE@RATE"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--sweep", "@1Gbit"}, &error));
+    EXPECT_FALSE(parse({"--sweep", "a.jsonl", "--time", "max"}, &error));
+    EXPECT_NE(error.find("--time: 'max' is not one of avg or min"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--sweep"}, &error));
+    EXPECT_NE(error.find("--sweep"), std::string::npos) << error;
 }
 
 TEST(ProjectArgs, SweepFilesWithTheirLinkRates) {
-    const char* argv[] = {"project", "--sweep", "a.jsonl@100Mbit", "x@y/b.jsonl@1Gbit"};
     ProjectArgs args;
     std::string error;
-    ASSERT_TRUE(project_args_parse(4, const_cast<char**>(argv), &args, &error)) << error;
-    ASSERT_EQ(args.sweep_paths.size(), 2u);
+    ASSERT_TRUE(project_parse({"--sweep", "a.jsonl@100Mbit", "--density", "0.02", "--sweep", "x@y/b.jsonl@1Gbit"},
+                              &args, &error))
+        << error;
+    ASSERT_EQ(args.sweep_paths.size(), 2u);  // repeated --sweep adds files
     EXPECT_EQ(args.sweep_paths[0], "a.jsonl");
     EXPECT_EQ(args.sweep_paths[1], "x@y/b.jsonl");
     EXPECT_DOUBLE_EQ(args.sweep_rates[0], 12.5e6);
     EXPECT_DOUBLE_EQ(args.sweep_rates[1], 125e6);
-    const char* plain[] = {"project", "--sweep", "x@y/a.jsonl"};  // an '@' in a directory is not a rate
-    ProjectArgs none;
-    ASSERT_TRUE(project_args_parse(3, const_cast<char**>(plain), &none, &error)) << error;
+    EXPECT_EQ(args.density, 0.02);
+    EXPECT_EQ(args.ranks, default_project_ranks());
+    ProjectArgs none;  // an '@' in a directory is not a rate
+    ASSERT_TRUE(project_parse({"--sweep", "x@y/a.jsonl", "--ranks", "2,8", "--time", "min"}, &none, &error)) << error;
     EXPECT_EQ(none.sweep_paths[0], "x@y/a.jsonl");
     EXPECT_EQ(none.sweep_rates[0], 0);
+    EXPECT_EQ(none.ranks, (std::vector<int>{2, 8}));
+    EXPECT_TRUE(none.use_min_time);
+    EXPECT_EQ(none.density, MethodConfig{}.density);
 }
 
 // The summary record of a signsgd run: 4 ranks x batch 32, d = 1M, step 2 ms
 // (data 0.1, compute 1.0, compress 0.2, comm 0.5, update 0.2 ms), 250 KB per step.
 JsonRecord summary_record(const std::string& transport, double payload_sent) {
     TrainConfig cfg;
-    cfg.method = MethodKind::signsgd;
+    cfg.method.kind = MethodKind::signsgd;
     cfg.strategy = "auto";
     cfg.batch = 32;
-    cfg.density = 0.01;
+    cfg.method.density = 0.01;
     RunFacts facts;
     facts.params = 1000000, facts.steps = 10, facts.steps_per_epoch = 5, facts.lr = 1e-4;
     RunEnv env;

@@ -22,13 +22,13 @@ out="$tmp/out.h5"
 expect 2 "which dataset" -- build/bitvote data
 expect 2 "unknown dataset 'mnist'" -- build/bitvote data mnist --out "$out"
 expect 2 "unknown flag '--bogus'" -- build/bitvote data fmnist --bogus 1 --out "$out"
-expect 2 "needs a value" -- build/bitvote data fmnist --out
-expect 2 "--out F.h5 is required" -- build/bitvote data synthetic
-expect 2 "--in DIR is required for cifar10" -- build/bitvote data cifar10 --out "$out"
-expect 2 "bad value 'x' for --train" -- build/bitvote data synthetic --train x --out "$out"
-expect 2 "bad value '1,2' for --shape" -- build/bitvote data synthetic --shape 1,2 --out "$out"
-expect 2 "bad value 'both' for --labels" -- build/bitvote data cifar100 --in "$tmp" --labels both --out "$out"
-expect 2 "unknown flag '--labels' for cifar10" -- build/bitvote data cifar10 --in "$tmp" --labels fine --out "$out"
+expect 2 "--out: needs a value" -- build/bitvote data fmnist --out
+expect 2 "data synthetic: --out is required" -- build/bitvote data synthetic
+expect 2 "data cifar10: --in is required" -- build/bitvote data cifar10 --out "$out"
+expect 2 "--train: 'x' is not an integer >= 1" -- build/bitvote data synthetic --train x --out "$out"
+expect 2 "--shape: '1,2' is not C,H,W" -- build/bitvote data synthetic --shape 1,2 --out "$out"
+expect 2 "--labels: 'both' is not one of fine or coarse" -- build/bitvote data cifar100 --in "$tmp" --labels both --out "$out"
+expect 2 "data cifar10: unknown flag '--labels'" -- build/bitvote data cifar10 --in "$tmp" --labels fine --out "$out"
 
 mkdir "$tmp/fm"
 cp /usr/share/datasets/fashion-mnist/*.gz "$tmp/fm/"

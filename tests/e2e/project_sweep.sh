@@ -80,7 +80,7 @@ expect_error() {  # what, grep pattern, args...
     [ "$(wc -l <"$tmp/bad.err")" -eq 1 ] && grep -q "^bitvote project: .*$pattern" "$tmp/bad.err" ||
         { echo "$what: not one message matching '$pattern'"; exit 1; }
 }
-expect_error "bad unit" "--bandwidth '10Gb'" --sweep "$tmp/sweep2.jsonl" --bandwidth 10Gb --latency 2us
+expect_error "bad unit" "--bandwidth: '10Gb' is not a positive rate" --sweep "$tmp/sweep2.jsonl" --bandwidth 10Gb --latency 2us
 expect_error "missing file" "cannot read sweep file" --sweep "$tmp/none.jsonl" --bandwidth 10Gbit --latency 2us
 cat >"$tmp/one.jsonl" <<'JSON'
 {"strategy":"vote-rsag","ranks":1,"d":64,"time_us_avg":1,"time_us_min":1,"model_bytes":0,"kind":"sign"}

@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib/train.bash"
 small=(--model mlp --widths 24,16 --batch 8 --steps 20 --eval-every 10 --train-samples 2000 --test-samples 300)
 methods=(sgd signsgd signum s3gd magsparse noisysign efsign topk)
 vote_methods=" signsgd signum s3gd magsparse noisysign "
-mapfile -t strategies < <(build/bitvote train --help | sed -n '/^  strategies/,/^$/p' | awk '/^    / {print $1}')
+mapfile -t strategies < <(build/bitvote train --help | sed -n '/^strategies (--strategy):/,/^$/p' | awk '/^  [a-z]/ {print $1}')
 [ "${#strategies[@]}" -ge 7 ] || { echo "FAIL: strategies from --help: ${strategies[*]}"; exit 1; }
 
 # run_checked NAME FLAGS...: 3 ranks; prints the checksum, or "refused" for exit 2 with one
