@@ -158,7 +158,7 @@ int trainer_open(Trainer* t) {
     t->aggregator = aggregate_make(t->cfg.aggregate, t->comm.size);
     const Transport transport = wire_transport(t->comm.comm);  // also opens every TCP connection
     t->wire = wire_meter_make(t->comm.comm, transport);
-    if (t->strategy->name == "auto") t->comm.alpha_beta = alpha_beta_measure(t->comm.comm);
+    if (t->strategy->picks) t->comm.alpha_beta = alpha_beta_measure(t->comm.comm);
     t->timer.barrier_comm = t->cfg.timing == Timing::strict ? t->comm.comm : MPI_COMM_NULL;
     t->metrics.payload_last = t->comm.bytes();
     t->env = run_env_collect(t->comm.comm, transport, threads);

@@ -23,14 +23,14 @@ using MedianAggregate = MpiTest;
 // During the first weighted_warmup_rounds every weight is 1: a plain majority, tie -> +1.
 TEST_F(WeightedAggregate, IsTheMajorityDuringWarmup) {
     Comm& c = world();
-    for (Pattern p : {Pattern::random, Pattern::split})
+    for (VotePattern p : {VotePattern::random, VotePattern::split})
         for (size_t d : lengths) {
             AggregateState st = aggregate_make(AggregateKind::weighted, c.size);
-            OwnedMessage mine = make_message(p, MessageKind::sign, 11 + d, c.rank, c.size, d);
+            VoteMessage mine = vote_data_message(p, MessageKind::sign, 11 + d, c.rank, c.size, d);
             Update got;
             aggregate(&c, &st, *strategy_find("auto"), mine.msg, &got);
-            std::string diff = update_difference(got, reference_update(p, MessageKind::sign, 11 + d, c.size, d));
-            EXPECT_TRUE(on_every_rank(diff.empty(), std::string(pattern_name(p)) + " d=" + std::to_string(d) +
+            std::string diff = update_difference(got, vote_data_expected(p, MessageKind::sign, 11 + d, c.size, d));
+            EXPECT_TRUE(on_every_rank(diff.empty(), std::string(vote_pattern_name(p)) + " d=" + std::to_string(d) +
                                                         ": " + diff));
             EXPECT_TRUE(same_on_every_rank(hash_update(got)));
         }
@@ -44,7 +44,7 @@ bool fv_bit(int r, int P, int64_t t, size_t i) {
         for (int h = 0; h < P - 1; ++h) plus += fv_bit(h, P, t, i);
         return 2 * plus < P - 1;
     }
-    return vote_at(Pattern::random, MessageKind::sign, 100 + uint64_t(t), r, P, i) > 0;
+    return vote_data_vote(VotePattern::random, MessageKind::sign, 100 + uint64_t(t), r, P, i) > 0;
 }
 
 // Past the warmup the vote weighs rank r by clip(log(q_r / (1 - q_r)), +-10),
@@ -90,13 +90,13 @@ TEST_F(MedianAggregate, MatchesSortedColumnsOnEveryRank) {
     Comm& c = world();
     for (size_t d : lengths) {
         AggregateState st = aggregate_make(AggregateKind::median, c.size);
-        OwnedMessage mine = make_message(Pattern::random, MessageKind::fp32, 21 + d, c.rank, c.size, d);
+        VoteMessage mine = vote_data_message(VotePattern::random, MessageKind::fp32, 21 + d, c.rank, c.size, d);
         Update got;
         aggregate(&c, &st, *strategy_find("allreduce"), mine.msg, &got);
         size_t wrong = got.kind == MessageKind::fp32 && got.values.size() == d ? 0 : d + 1;
         for (size_t i = 0; i < d && !wrong; ++i) {
             std::vector<float> column;
-            for (int r = 0; r < c.size; ++r) column.push_back(value_at(21 + d, r, i));
+            for (int r = 0; r < c.size; ++r) column.push_back(vote_data_value(21 + d, r, i));
             std::sort(column.begin(), column.end());
             size_t P = column.size();
             float want = P % 2 ? column[P / 2] : (column[P / 2 - 1] + column[P / 2]) / 2;
