@@ -215,14 +215,26 @@ Comm comm_open(MPI_Comm parent) {
     return c;
 }
 
+Comm comm_split(Comm* parent, int color, int key) {
+    MPI_Comm part = MPI_COMM_NULL;
+    MPI_CHECK(MPI_Comm_split(parent->comm, color, key, &part));
+    Comm c = comm_open(part);
+    MPI_CHECK(MPI_Comm_free(&part));
+    c.counts_into = parent;
+    c.alpha_beta = parent->alpha_beta;
+    return c;
+}
+
 void comm_close(Comm* c) {
     vote_op_free(&c->vote);
     if (c->comm != MPI_COMM_NULL) MPI_CHECK(MPI_Comm_free(&c->comm));
 }
 
 void count_payload(Comm* c, size_t sent, size_t received) {
-    c->payload.sent += sent;
-    c->payload.received += received;
+    for (; c; c = c->counts_into) {
+        c->payload.sent += sent;
+        c->payload.received += received;
+    }
 }
 
 std::span<const Strategy> strategy_table() { return table; }

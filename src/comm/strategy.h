@@ -113,14 +113,20 @@ struct Comm {
     int size = 1;                           // P
     VoteOp vote;                            // the vote op and the tile type for w = vote_width(P)
     PayloadBytes payload;                   // this rank, cumulative
+    Comm* counts_into = nullptr;            // comm_split: payload also counts in the parent's
     AlphaBeta alpha_beta;                   // for a picker (`auto`); must be the same on every rank
     const Strategy* auto_choice = nullptr;  // what a picker ran in its last exchange
     ExchangeBuffers buffers;
     PayloadBytes bytes() const { return payload; }
 };
 Comm comm_open(MPI_Comm parent);
+// Collective on parent: the ranks of each `color` form one Comm, ordered by
+// `key` (MPI_Comm_split), whose payload bytes also count in *parent's (which
+// must outlive it): a two-stage aggregator's groups count where all payload is.
+Comm comm_split(Comm* parent, int color, int key);
 void comm_close(Comm* c);
-// The one place payload bytes are counted: every strategy calls it per MPI call.
+// The one place payload bytes are counted: every MPI call of a strategy or an
+// aggregator goes through a helper of collectives.h that calls it.
 void count_payload(Comm* c, size_t sent, size_t received);
 
 // How `bitvote sweep` exercises a strategy: the message kind it sends it

@@ -39,7 +39,6 @@ const MethodRow methods[] = {  // in MethodKind order
 
 const MethodRow& row(MethodKind k) { return methods[size_t(k)]; }
 
-const std::string_view aggregate_names_[] = {"vote", "weighted", "median"};
 const std::string_view attack_names_[] = {"flip", "random", "zero", "scaled", "alie"};
 
 template <class Kind, size_t N>
@@ -90,8 +89,6 @@ bool method_parse(std::string_view name, MethodKind* out) {
 float method_default_lr(MethodKind k) { return row(k).default_lr; }
 MessageKind method_message_kind(MethodKind k) { return row(k).message; }
 
-std::string_view aggregate_name(AggregateKind k) { return aggregate_names_[size_t(k)]; }
-bool aggregate_parse(std::string_view name, AggregateKind* out) { return parse_name(aggregate_names_, name, out); }
 std::string_view attack_name(AttackKind k) { return attack_names_[size_t(k)]; }
 bool attack_parse(std::string_view name, AttackKind* out) { return parse_name(attack_names_, name, out); }
 
@@ -99,25 +96,25 @@ std::string method_check(MethodKind k, const Strategy& s, AggregateKind a) {
     const MessageKind kind = row(k).message;
     const std::string method = "method '" + std::string(row(k).name) + "' sends " +
                                std::string(message_kind_name(kind)) + " messages";
-    switch (a) {
-        case AggregateKind::vote: {
-            if (strategy_check(s, kind).empty()) return "";
-            std::vector<std::string_view> valid;
-            for (const Strategy& t : strategy_table())
-                if (t.accepts & kind_bit(kind)) valid.push_back(t.name);
-            return method + "; strategy '" + std::string(s.name) + "' cannot exchange them (valid strategies: " +
-                   join(valid) + ")";
-        }
-        case AggregateKind::weighted:
-            if (kind == MessageKind::sign) return "";
-            return method + "; --aggregate weighted needs sign messages (methods: " +
-                   methods_sending(MessageKind::sign) + ")";
-        case AggregateKind::median:
-            if (kind == MessageKind::fp32) return "";
-            return method + "; --aggregate median needs fp32 messages (methods: " +
-                   methods_sending(MessageKind::fp32) + ")";
+    const Aggregator& agg = aggregator_of(a);
+    if (agg.uses_strategy) {
+        if (strategy_check(s, kind).empty()) return "";
+        std::vector<std::string_view> valid;
+        for (const Strategy& t : strategy_table())
+            if (t.accepts & kind_bit(kind)) valid.push_back(t.name);
+        return method + "; strategy '" + std::string(s.name) + "' cannot exchange them (valid strategies: " +
+               join(valid) + ")";
     }
-    return "unknown aggregator";
+    if (agg.accepts & kind_bit(kind)) return "";
+    std::vector<std::string_view> kinds, senders;
+    for (int i = 0; i < message_kind_count; ++i)
+        if (agg.accepts & kind_bit(MessageKind(i))) {
+            kinds.push_back(message_kind_name(MessageKind(i)));
+            for (const MethodRow& r : methods)
+                if (r.message == MessageKind(i)) senders.push_back(r.name);
+        }
+    return method + "; --aggregate " + std::string(agg.name) + " needs " + join(kinds) + " messages (methods: " +
+           join(senders) + ")";
 }
 
 std::string attack_check(MethodKind k, AttackKind a) {
