@@ -13,10 +13,14 @@ namespace bitvote {
 
 namespace {
 
+// The [d] float buffers a method's state uses besides its message (method_make).
+enum StateBuffers : unsigned { no_state = 0, needs_memory = 1, needs_velocity = 2, needs_scratch = 4 };
+
 struct MethodRow {
     MethodKind kind;
     std::string_view name;
     MessageKind message;
+    unsigned state;  // StateBuffers
     // Best of a small grid on Fashion-MNIST, mlp, 4 ranks x batch 64, 2 epochs
     // (sgd 0.05: 86.2 %, signsgd 1e-4: 80.3 %, signum 1e-4: 84.3 %, s3gd 0.01:
     // 87.2 %, magsparse 3e-3: 84.8 %, noisysign 1e-4 (b = 1e-3): 79.9 %,
@@ -27,14 +31,14 @@ struct MethodRow {
 };
 
 const MethodRow methods[] = {  // in MethodKind order
-    {MethodKind::sgd, "sgd", MessageKind::fp32, 0.05f, compress_sgd, apply_heavy_ball},
-    {MethodKind::signsgd, "signsgd", MessageKind::sign, 1e-4f, compress_signsgd, apply_vote},
-    {MethodKind::signum, "signum", MessageKind::sign, 1e-4f, compress_signum, apply_vote},
-    {MethodKind::s3gd, "s3gd", MessageKind::sparse, 0.01f, compress_s3gd, apply_vote},
-    {MethodKind::magsparse, "magsparse", MessageKind::ternary, 3e-3f, compress_magsparse, apply_vote},
-    {MethodKind::noisysign, "noisysign", MessageKind::sign, 1e-4f, compress_noisysign, apply_vote},
-    {MethodKind::efsign, "efsign", MessageKind::scaled_sign, 0.3f, compress_efsign, apply_delta},
-    {MethodKind::topk, "topk", MessageKind::sparse_fp32, 0.1f, compress_topk, apply_sgd},
+    {MethodKind::sgd, "sgd", MessageKind::fp32, needs_velocity, 0.05f, compress_sgd, apply_heavy_ball},
+    {MethodKind::signsgd, "signsgd", MessageKind::sign, no_state, 1e-4f, compress_signsgd, apply_vote},
+    {MethodKind::signum, "signum", MessageKind::sign, needs_memory, 1e-4f, compress_signum, apply_vote},
+    {MethodKind::s3gd, "s3gd", MessageKind::sparse, needs_memory, 0.01f, compress_s3gd, apply_vote},
+    {MethodKind::magsparse, "magsparse", MessageKind::ternary, needs_scratch, 3e-3f, compress_magsparse, apply_vote},
+    {MethodKind::noisysign, "noisysign", MessageKind::sign, needs_scratch, 1e-4f, compress_noisysign, apply_vote},
+    {MethodKind::efsign, "efsign", MessageKind::scaled_sign, needs_memory, 0.3f, compress_efsign, apply_delta},
+    {MethodKind::topk, "topk", MessageKind::sparse_fp32, needs_memory | needs_velocity, 0.1f, compress_topk, apply_sgd},
 };
 
 const MethodRow& row(MethodKind k) { return methods[size_t(k)]; }
@@ -136,12 +140,19 @@ Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, s
     if (m.cfg.lr == 0) m.cfg.lr = method_default_lr(cfg.kind);
     m.segments.assign(segments.begin(), segments.end());
     if (m.segments.empty()) m.segments.push_back({"all", 0, d});
-    m.memory.assign(d, 0.0f);
-    if (row(cfg.kind).apply == apply_heavy_ball || row(cfg.kind).apply == apply_sgd) m.velocity.assign(d, 0.0f);
-    m.values.assign(d, 0.0f);
-    m.bits.assign(bitmap_words(d), 0);
-    m.voted.assign(bitmap_words(d), 0);
-    m.positive.assign(bitmap_words(d), 0);
+    const unsigned state = row(cfg.kind).state;
+    if (state & needs_memory) m.memory.assign(d, 0.0f);
+    if (state & needs_velocity) m.velocity.assign(d, 0.0f);
+    if (state & needs_scratch) m.values.assign(d, 0.0f);
+    switch (row(cfg.kind).message) {
+        case MessageKind::sign:
+        case MessageKind::scaled_sign: m.bits.assign(bitmap_words(d), 0); break;
+        case MessageKind::ternary:
+            m.voted.assign(bitmap_words(d), 0);
+            m.positive.assign(bitmap_words(d), 0);
+            break;
+        default: break;  // fp32 sends the gradient itself; lists grow as they are selected
+    }
     return m;
 }
 

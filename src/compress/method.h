@@ -60,15 +60,18 @@ struct MethodConfig {
 };
 
 // Rank-local state and the message buffers (a Message's spans point here).
+// method_make allocates only what the method's state and message kind use;
+// the others stay empty.
 struct Method {
     MethodConfig cfg;                  // lr resolved (never 0)
     std::vector<Segment> segments;     // per-layer top-K and scales
     std::vector<float> memory;         // [d] signum momentum, s3gd accumulator, efsign/topk error
     std::vector<float> velocity;       // [d] sgd heavy-ball buffer (topk: mu = 0)
-    std::vector<float> values;         // [d] noisysign / magsparse scratch, topk's K values, attacked sgd
-    std::vector<uint64_t> bits;        // [bitmap_words(d)] sign message
+    std::vector<float> values;         // [d] noisysign / magsparse scratch; topk's [K] values;
+                                       // an attacked fp32 message (sized by the attack)
+    std::vector<uint64_t> bits;        // [bitmap_words(d)] sign and scaled sign messages
     std::vector<uint64_t> voted, positive;  // [bitmap_words(d)] ternary message
-    std::vector<uint32_t> indices;     // [<= K total] sparse message, ascending
+    std::vector<uint32_t> indices;     // [<= K total] sparse and sparse fp32 messages, ascending
     std::vector<uint64_t> signs;       // [bitmap_words(indices)] sparse message
 };
 
