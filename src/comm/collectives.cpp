@@ -1,4 +1,4 @@
-// Checked, counted MPI collectives for the strategies.
+// Checked, counted MPI collectives for the strategies and the aggregators.
 #include "comm/collectives.h"
 
 #include <climits>
@@ -45,6 +45,12 @@ void allgather_words(Comm* c, const uint64_t* mine, uint64_t* all, size_t n) {
     int count = mpi_count(n, "allgather");
     MPI_CHECK(MPI_Allgather(mine, count, MPI_UINT64_T, all, count, MPI_UINT64_T, c->comm));
     count_payload(c, n * 8, size_t(c->size) * n * 8);
+}
+
+void allgather_floats(Comm* c, const float* mine, float* all, size_t n) {
+    int count = mpi_count(n, "allgather");
+    MPI_CHECK(MPI_Allgather(mine, count, MPI_FLOAT, all, count, MPI_FLOAT, c->comm));
+    count_payload(c, n * sizeof(float), size_t(c->size) * n * sizeof(float));
 }
 
 void alltoall_words(Comm* c, const uint64_t* send, uint64_t* recv, size_t n) {

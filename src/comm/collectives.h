@@ -1,5 +1,6 @@
-// The MPI calls the strategies make, each one checked (MPI_CHECK) and counted
-// (count_payload: the bytes of the buffers named in the call, this rank).
+// The MPI calls the strategies and the aggregators make, each one checked
+// (MPI_CHECK) and counted (count_payload: the bytes of the buffers named in
+// the call, this rank).
 // Counts are in elements of the named type; `tiles` are Comm::vote.tile elements.
 #pragma once
 
@@ -24,6 +25,8 @@ void allreduce_vote_tiles(Comm* c, uint64_t* counters, size_t tiles);
 void reduce_scatter_vote_tiles(Comm* c, const uint64_t* counters, uint64_t* own, size_t tiles);
 // all = every rank's `mine`, in rank order. mine: [n] words, all: [P][n] words.
 void allgather_words(Comm* c, const uint64_t* mine, uint64_t* all, size_t n);
+// all = every rank's `mine`, in rank order. mine: [n] floats, all: [P][n] floats.
+void allgather_floats(Comm* c, const float* mine, float* all, size_t n);
 // Block r of `send` goes to rank r; block r of `recv` comes from rank r. [P][n] words each.
 void alltoall_words(Comm* c, const uint64_t* send, uint64_t* recv, size_t n);
 // Root's `all` = every rank's `mine`, in rank order. mine: [n] words, all: [P][n] (root only).

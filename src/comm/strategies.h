@@ -1,5 +1,6 @@
 // The strategies behind the table in strategy.cpp: one file each
-// (strategy_<name>.cpp) with its exchange and its byte model.
+// (strategy_<name>.cpp) with its exchange and its byte model. Private to
+// src/comm: everything else reads the table (strategy.h).
 #pragma once
 
 #include "comm/strategy.h"
@@ -32,12 +33,5 @@ double model_rounds_ring(int P);
 // P - 1 messages into the root, then a binomial broadcast.
 double model_rounds_gather(int P);
 double model_rounds_auto(int P);
-
-// out = an update of `kind` (fp32 or sign) holding zeros: d floats or
-// bitmap_words(d) words; the other arrays emptied.
-void update_reset(Update* out, MessageKind kind, size_t d);
-
-// Coordinates a ternary or sparse message votes on (K).
-size_t sparse_entries(const Message& msg);
 
 }  // namespace bitvote

@@ -2,8 +2,11 @@
 #include "comm/strategy.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <limits>
 
 #include "comm/mpi_check.h"
 #include "comm/strategies.h"
@@ -20,26 +23,41 @@ constexpr unsigned value_kinds = kind_bit(MessageKind::fp32) | kind_bit(MessageK
                                  kind_bit(MessageKind::sparse_fp32);
 constexpr unsigned every_kind = value_kinds | dense_votes;
 
+// One row per strategy; the sweep sends each the kind of its `sweep` plan.
 const Strategy table[] = {
-    {"allreduce", "fp32 MPI_Allreduce SUM, then / P (the DDP/Horovod CPU baseline)", value_kinds,
-     exchange_allreduce, model_bytes_allreduce, model_rounds_ring},
-    {"vote-allreduce", "MPI_Allreduce of w-bit vote counters with the vote op", dense_votes,
-     exchange_vote_allreduce, model_bytes_vote_allreduce, model_rounds_ring},
-    {"vote-rsag", "vote-op MPI_Reduce_scatter_block, decide own chunk, MPI_Allgather the decisions", dense_votes,
-     exchange_vote_rsag, model_bytes_vote_rsag, model_rounds_ring},
-    {"vote-alltoall", "MPI_Alltoall of sign chunks, count own chunk, MPI_Allgather the decisions", dense_votes,
-     exchange_vote_alltoall, model_bytes_vote_alltoall, model_rounds_ring},
-    {"vote-gather", "MPI_Gather of signs to rank 0, rank 0 votes, MPI_Bcast", dense_votes, exchange_vote_gather,
-     model_bytes_vote_gather, model_rounds_gather},
-    {"sparse-allgather", "MPI_Allgatherv of encoded (index, sign) lists, every rank votes", sparse_votes,
-     exchange_sparse_allgather, model_bytes_sparse_allgather, model_rounds_ring},
-    {"sign-allgather", "MPI_Allgather of scaled sign bitmaps, every rank sums scale * sign / P (efsign)",
-     kind_bit(MessageKind::scaled_sign), exchange_sign_allgather, model_bytes_sign_allgather, model_rounds_ring},
-    {"sparse-allgather-fp32", "MPI_Allgatherv of (index, value) lists, every rank sums them / P (topk)",
-     kind_bit(MessageKind::sparse_fp32), exchange_sparse_allgather_fp32, model_bytes_sparse_allgather_fp32,
-     model_rounds_ring},
-    {"auto", "the cheapest of the above by the alpha-beta model (Comm::alpha_beta)", every_kind, exchange_auto,
-     model_bytes_auto, model_rounds_auto},
+    {.name = "allreduce", .what = "fp32 MPI_Allreduce SUM, then / P (the DDP/Horovod CPU baseline)",
+     .accepts = value_kinds, .exchange = exchange_allreduce, .model_bytes = model_bytes_allreduce,
+     .model_rounds = model_rounds_ring, .fp32_baseline = true,
+     .sweep = {MessageKind::fp32, SweepDefault::always}},
+    {.name = "vote-allreduce", .what = "MPI_Allreduce of w-bit vote counters with the vote op",
+     .accepts = dense_votes, .exchange = exchange_vote_allreduce, .model_bytes = model_bytes_vote_allreduce,
+     .model_rounds = model_rounds_ring, .sweep = {MessageKind::sign, SweepDefault::always}},
+    {.name = "vote-rsag", .what = "vote-op MPI_Reduce_scatter_block, decide own chunk, MPI_Allgather the decisions",
+     .accepts = dense_votes, .exchange = exchange_vote_rsag, .model_bytes = model_bytes_vote_rsag,
+     .model_rounds = model_rounds_ring, .sweep = {MessageKind::sign, SweepDefault::always}},
+    {.name = "vote-alltoall", .what = "MPI_Alltoall of sign chunks, count own chunk, MPI_Allgather the decisions",
+     .accepts = dense_votes, .exchange = exchange_vote_alltoall, .model_bytes = model_bytes_vote_alltoall,
+     .model_rounds = model_rounds_ring, .sweep = {MessageKind::sign, SweepDefault::always}},
+    {.name = "vote-gather", .what = "MPI_Gather of signs to rank 0, rank 0 votes, MPI_Bcast",
+     .accepts = dense_votes, .exchange = exchange_vote_gather, .model_bytes = model_bytes_vote_gather,
+     .model_rounds = model_rounds_gather, .sweep = {MessageKind::sign, SweepDefault::always}},
+    {.name = "sparse-allgather", .what = "MPI_Allgatherv of encoded (index, sign) lists, every rank votes",
+     .accepts = sparse_votes, .exchange = exchange_sparse_allgather, .model_bytes = model_bytes_sparse_allgather,
+     .model_rounds = model_rounds_ring, .sends_list = true,
+     .sweep = {MessageKind::sparse, SweepDefault::with_density}},
+    {.name = "sign-allgather",
+     .what = "MPI_Allgather of scaled sign bitmaps, every rank sums scale * sign / P (efsign)",
+     .accepts = kind_bit(MessageKind::scaled_sign), .exchange = exchange_sign_allgather,
+     .model_bytes = model_bytes_sign_allgather, .model_rounds = model_rounds_ring,
+     .sweep = {MessageKind::scaled_sign, SweepDefault::on_request}},
+    {.name = "sparse-allgather-fp32", .what = "MPI_Allgatherv of (index, value) lists, every rank sums them / P (topk)",
+     .accepts = kind_bit(MessageKind::sparse_fp32), .exchange = exchange_sparse_allgather_fp32,
+     .model_bytes = model_bytes_sparse_allgather_fp32, .model_rounds = model_rounds_ring, .sends_list = true,
+     .sweep = {MessageKind::sparse_fp32, SweepDefault::on_request}},
+    {.name = "auto", .what = "the cheapest of the above by the alpha-beta model (Comm::alpha_beta)",
+     .accepts = every_kind, .exchange = exchange_auto, .model_bytes = model_bytes_auto,
+     .model_rounds = model_rounds_auto, .picks = true,
+     .sweep = {MessageKind::sign, SweepDefault::always}},
 };
 
 // "" if indices are ascending, unique and below d, else what is wrong.
@@ -171,6 +189,22 @@ void message_densify(const Message& msg, std::span<float> out) {
     }
 }
 
+size_t message_entries(const Message& msg) {
+    switch (msg.kind) {
+        case MessageKind::sparse:
+        case MessageKind::sparse_fp32: return msg.indices.size();
+        case MessageKind::ternary: break;
+        default: return 0;
+    }
+    size_t k = 0, words = bitmap_words(msg.d);
+    for (size_t i = 0; i < words; ++i) {
+        uint64_t v = msg.voted[i];
+        if (i + 1 == words && msg.d % 64) v &= (uint64_t{1} << (msg.d % 64)) - 1;
+        k += size_t(std::popcount(v));
+    }
+    return k;
+}
+
 Comm comm_open(MPI_Comm parent) {
     Comm c;
     MPI_CHECK(MPI_Comm_dup(parent, &c.comm));
@@ -181,14 +215,26 @@ Comm comm_open(MPI_Comm parent) {
     return c;
 }
 
+Comm comm_split(Comm* parent, int color, int key) {
+    MPI_Comm part = MPI_COMM_NULL;
+    MPI_CHECK(MPI_Comm_split(parent->comm, color, key, &part));
+    Comm c = comm_open(part);
+    MPI_CHECK(MPI_Comm_free(&part));
+    c.counts_into = parent;
+    c.alpha_beta = parent->alpha_beta;
+    return c;
+}
+
 void comm_close(Comm* c) {
     vote_op_free(&c->vote);
     if (c->comm != MPI_COMM_NULL) MPI_CHECK(MPI_Comm_free(&c->comm));
 }
 
 void count_payload(Comm* c, size_t sent, size_t received) {
-    c->payload.sent += sent;
-    c->payload.received += received;
+    for (; c; c = c->counts_into) {
+        c->payload.sent += sent;
+        c->payload.received += received;
+    }
 }
 
 std::span<const Strategy> strategy_table() { return table; }
@@ -197,6 +243,12 @@ const Strategy* strategy_find(std::string_view name) {
     for (const Strategy& s : table)
         if (s.name == name) return &s;
     return nullptr;
+}
+
+const Strategy& strategy_fp32_baseline() {
+    static const Strategy& baseline = *std::find_if(std::begin(table), std::end(table),
+                                                    [](const Strategy& s) { return s.fp32_baseline; });
+    return baseline;
 }
 
 std::string strategy_check(const Strategy& s, MessageKind k) {
@@ -211,6 +263,30 @@ std::string strategy_check(const Strategy& s, MessageKind k) {
 
 double model_seconds(const Strategy& s, MessageKind kind, size_t d, int P, size_t encoded, AlphaBeta ab) {
     return ab.alpha_s * s.model_rounds(P) + ab.beta_s_per_byte * s.model_bytes(kind, d, P, encoded);
+}
+
+const Strategy* strategy_pick(MessageKind kind, const std::function<double(const Strategy&)>& seconds) {
+    const Strategy* best = nullptr;
+    double best_s = std::numeric_limits<double>::infinity();
+    for (const Strategy& s : table) {
+        if (s.picks || !(s.accepts & kind_bit(kind))) continue;
+        const double t = seconds(s);
+        if (t < best_s) best = &s, best_s = t;
+    }
+    return best;
+}
+
+const Strategy* strategy_pick(MessageKind kind, size_t d, int P, size_t encoded, AlphaBeta ab) {
+    return strategy_pick(kind, [&](const Strategy& s) { return model_seconds(s, kind, d, P, encoded, ab); });
+}
+
+size_t encoded_bytes_estimate(MessageKind kind, size_t d, size_t k) {
+    switch (kind) {
+        case MessageKind::sparse:
+        case MessageKind::ternary: return indices_encode_bound(d, k);
+        case MessageKind::sparse_fp32: return 8 * k;  // (uint32 index, fp32 value) pairs
+        default: return 0;
+    }
 }
 
 void exchange(Comm* c, const Strategy& s, const Message& msg, Update* out) {

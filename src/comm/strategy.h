@@ -5,21 +5,27 @@
 //   Comm c = comm_open(MPI_COMM_WORLD);            // after MPI_Init; dups the communicator
 //   const Strategy* s = strategy_find("vote-rsag"); // nullptr if unknown
 //   std::string why = strategy_check(*s, MessageKind::sign);  // "" if s takes that kind
+//   if (s->picks) c.alpha_beta = alpha_beta_measure(c.comm);  // auto picks by the alpha-beta model
 //   Message m = message_sign(bits, d);              // spans into the caller's buffers
 //   PayloadBytes before = c.bytes();
 //   exchange(&c, *s, m, &update);                   // collective; same s, kind, d on all ranks
 //   PayloadBytes used = c.bytes() - before;         // bytes this rank handed to MPI
 //   s->model_bytes(m.kind, d, c.size, encoded)      // DESIGN.md section 4, bytes per rank
 //   comm_close(&c);                                 // before MPI_Finalize
-// `auto` needs c.alpha_beta set (identical on every rank) before its first
-// exchange and records its pick in c.auto_choice. Payload bytes count the
-// buffers named in each MPI call (count x type size), send and receive side,
-// all through count_payload(); measured wire bytes live beside them
-// (src/comm/wire_bytes.h).
+// A picker (`auto`) records the row it ran in c.auto_choice. Payload bytes
+// count the buffers named in each MPI call (count x type size), send and
+// receive side, all through count_payload(); measured wire bytes live beside
+// them (src/comm/wire_bytes.h).
+//
+// Adding a strategy: its file strategy_<name>.cpp (exchange + byte model),
+// their declarations in strategies.h, and one row of the table in
+// strategy.cpp. The trainer, the sweep, `auto`, the projection and the tests
+// read everything else from the row.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -107,41 +113,86 @@ struct Comm {
     int size = 1;                           // P
     VoteOp vote;                            // the vote op and the tile type for w = vote_width(P)
     PayloadBytes payload;                   // this rank, cumulative
-    AlphaBeta alpha_beta;                   // for `auto`; must be the same on every rank
-    const Strategy* auto_choice = nullptr;  // what `auto` picked in its last exchange
+    Comm* counts_into = nullptr;            // comm_split: payload also counts in the parent's
+    AlphaBeta alpha_beta;                   // for a picker (`auto`); must be the same on every rank
+    const Strategy* auto_choice = nullptr;  // what a picker ran in its last exchange
     ExchangeBuffers buffers;
     PayloadBytes bytes() const { return payload; }
 };
 Comm comm_open(MPI_Comm parent);
+// Collective on parent: the ranks of each `color` form one Comm, ordered by
+// `key` (MPI_Comm_split), whose payload bytes also count in *parent's (which
+// must outlive it): a two-stage aggregator's groups count where all payload is.
+Comm comm_split(Comm* parent, int color, int key);
 void comm_close(Comm* c);
-// The one place payload bytes are counted: every strategy calls it per MPI call.
+// The one place payload bytes are counted: every MPI call of a strategy or an
+// aggregator goes through a helper of collectives.h that calls it.
 void count_payload(Comm* c, size_t sent, size_t received);
 
-// One row of the strategy table.
+// How `bitvote sweep` exercises a strategy: the message kind it sends it
+// (from the shared vote data, src/sweep/vote_data.h) and whether the default
+// list (no --strategies) includes it.
+enum class SweepDefault { always, with_density, on_request };
+struct SweepPlan {
+    MessageKind kind = MessageKind::sign;
+    SweepDefault by_default = SweepDefault::always;
+};
+
+// One row of the strategy table: everything about a strategy.
 struct Strategy {
     std::string_view name;  // --strategy value
     std::string_view what;  // one line for --help
-    unsigned accepts;       // kind_bit() of each MessageKind it exchanges
-    void (*exchange)(Comm* c, const Message& msg, Update* out);
+    unsigned accepts = 0;   // kind_bit() of each MessageKind it exchanges
+    void (*exchange)(Comm* c, const Message& msg, Update* out) = nullptr;
     // Model bytes per rank for large d (DESIGN.md section 4), for a message of
-    // this kind; `encoded` = bytes of one rank's encoded (index, sign) list
-    // (sparse-allgather only). Ternary and sparse votes on dense strategies
+    // this kind; `encoded` = bytes of one rank's list (encoded_bytes_estimate:
+    // the list strategies only). Ternary and sparse votes on dense strategies
     // move two bitmaps (or two counters) per coordinate. vote-gather gives its
-    // busiest rank, the root; auto gives NaN (see Comm::auto_choice).
-    double (*model_bytes)(MessageKind kind, size_t d, int P, size_t encoded);
-    // Messages on the critical path (the alpha term of the cost model).
-    double (*model_rounds)(int P);
+    // busiest rank, the root. A picker gives NaN (it has no model of its own:
+    // use its pick's, Comm::auto_choice).
+    double (*model_bytes)(MessageKind kind, size_t d, int P, size_t encoded) = nullptr;
+    // Messages on the critical path (the alpha term of the cost model); NaN for a picker.
+    double (*model_rounds)(int P) = nullptr;
+    // auto: runs the row strategy_pick() names for each message, by
+    // Comm::alpha_beta, which must be set first (alpha_beta_measure).
+    bool picks = false;
+    // The fp32 allreduce: the baseline every compressed exchange is compared with.
+    bool fp32_baseline = false;
+    // Each rank sends its own list once (payload sent per rank ~ `encoded`):
+    // a run's measured payload gives the list size of its model.
+    bool sends_list = false;
+    SweepPlan sweep;
 };
 
 std::span<const Strategy> strategy_table();
 const Strategy* strategy_find(std::string_view name);  // nullptr if unknown
+const Strategy& strategy_fp32_baseline();               // the row with fp32_baseline
 // "" if s exchanges messages of kind k, else one line saying why not.
 std::string strategy_check(const Strategy& s, MessageKind k);
 // alpha * rounds + beta * bytes.
 double model_seconds(const Strategy& s, MessageKind kind, size_t d, int P, size_t encoded, AlphaBeta ab);
 
+// The pick of `auto`, for the trainer, the sweep and the projection alike:
+// among the rows that take `kind` (pickers aside), the one of least
+// seconds(row); ties go to the earlier row; a row with seconds = +inf is
+// never picked. nullptr if none can be.
+const Strategy* strategy_pick(MessageKind kind, const std::function<double(const Strategy&)>& seconds);
+// The same on one link: seconds = model_seconds(row, kind, d, P, encoded, ab).
+const Strategy* strategy_pick(MessageKind kind, size_t d, int P, size_t encoded, AlphaBeta ab);
+// Bytes of one rank's list of k entries as the list strategies send it, the
+// `encoded` of model_bytes: the codec's bound on k (index, sign) entries for
+// sparse and ternary votes, 8 k for (index, value) pairs; 0 for dense kinds.
+size_t encoded_bytes_estimate(MessageKind kind, size_t d, size_t k);
+// Entries a message lists: K of a sparse or sparse_fp32 message, the voted
+// coordinates of a ternary one; 0 for dense kinds.
+size_t message_entries(const Message& msg);
+
 // Collective: every rank passes the same strategy, kind and d. An invalid
 // (strategy, kind) pair or a malformed message is a fatal error.
 void exchange(Comm* c, const Strategy& s, const Message& msg, Update* out);
+
+// out = an update of `kind` (fp32 or sign) holding zeros: d floats or
+// bitmap_words(d) words; the other arrays emptied.
+void update_reset(Update* out, MessageKind kind, size_t d);
 
 }  // namespace bitvote

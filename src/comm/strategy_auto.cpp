@@ -1,15 +1,13 @@
 // auto: the strategy with the least alpha-beta time for this message,
-// alpha * model_rounds + beta * model_bytes, among those that take its kind.
-// Every rank must reach the same pick: alpha and beta are the same everywhere
-// (the caller's), d is, and for sparse votes and sparse fp32 lists the list
-// size is the largest K over ranks (one 8-byte allreduce).
+// alpha * model_rounds + beta * model_bytes, among those that take its kind
+// (strategy_pick). Every rank must reach the same pick: alpha and beta are
+// the same everywhere (the caller's), d is, and for list messages the list
+// size is that of the largest K over ranks (one 8-byte allreduce).
 #include <cmath>
-#include <limits>
 
 #include "comm/collectives.h"
 #include "comm/mpi_check.h"
 #include "comm/strategies.h"
-#include "kernels.h"
 
 namespace bitvote {
 
@@ -18,22 +16,12 @@ void exchange_auto(Comm* c, const Message& msg, Update* out) {
     if (model_unset && c->size > 1)  // at P = 1 every model is 0 and any pick is free
         fatal_collective("strategy auto needs the alpha-beta model: set Comm::alpha_beta (bitvote sweep measures it)");
     size_t encoded = 0;
-    if (msg.kind == MessageKind::ternary || msg.kind == MessageKind::sparse) {
-        uint64_t k = sparse_entries(msg);
+    if (encoded_bytes_estimate(msg.kind, msg.d, 1) > 0) {  // a list: its size must be the same on every rank
+        uint64_t k = message_entries(msg);
         allreduce_max_u64(c, &k, 1);
-        encoded = indices_encode_bound(msg.d, k);
-    } else if (msg.kind == MessageKind::sparse_fp32) {
-        uint64_t k = msg.indices.size();
-        allreduce_max_u64(c, &k, 1);
-        encoded = 8 * k;  // (uint32 index, fp32 value) pairs
+        encoded = encoded_bytes_estimate(msg.kind, msg.d, k);
     }
-    const Strategy* best = nullptr;
-    double best_s = std::numeric_limits<double>::infinity();
-    for (const Strategy& s : strategy_table()) {
-        if (s.exchange == exchange_auto || !(s.accepts & kind_bit(msg.kind))) continue;
-        double t = model_seconds(s, msg.kind, msg.d, c->size, encoded, c->alpha_beta);
-        if (t < best_s) best = &s, best_s = t;
-    }
+    const Strategy* best = strategy_pick(msg.kind, msg.d, c->size, encoded, c->alpha_beta);
     c->auto_choice = best;
     best->exchange(c, msg, out);
 }

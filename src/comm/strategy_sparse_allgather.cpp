@@ -35,17 +35,6 @@ SparseList sparse_from_ternary(const Message& msg) {
 
 }  // namespace
 
-size_t sparse_entries(const Message& msg) {
-    if (msg.kind == MessageKind::sparse) return msg.indices.size();
-    size_t k = 0, words = bitmap_words(msg.d);
-    for (size_t i = 0; i < words; ++i) {
-        uint64_t v = msg.voted[i];
-        if (i + 1 == words && msg.d % 64) v &= (uint64_t{1} << (msg.d % 64)) - 1;
-        k += size_t(std::popcount(v));
-    }
-    return k;
-}
-
 void exchange_sparse_allgather(Comm* c, const Message& msg, Update* out) {
     if (msg.d > UINT32_MAX) fatal_collective("sparse-allgather: d = %zu exceeds the codec's 2^32 - 1", msg.d);
     uint32_t d = uint32_t(msg.d);

@@ -143,6 +143,7 @@ Message compress_topk(Method* m, std::span<const float> grad, int64_t) {
     for (size_t i = 0; i < grad.size(); ++i) m->memory[i] += grad[i];
     select_topk_per_layer(m, m->memory);
     const size_t k = m->indices.size();
+    if (m->values.size() < k) m->values.resize(k);  // the same K every step: sized once
     for (size_t j = 0; j < k; ++j) {
         m->values[j] = m->memory[m->indices[j]];
         m->memory[m->indices[j]] = 0;

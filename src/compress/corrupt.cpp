@@ -25,8 +25,10 @@ void corrupt_bits(std::span<uint64_t> bits, size_t n, AttackKind a, uint64_t key
 // The message's values (fp32: [d]; sparse_fp32: [K]) rewritten in m->values.
 void corrupt_values(Method* m, Message* msg, AttackKind a, uint64_t key) {
     const size_t n = msg->values.size();
-    if (msg->values.data() != m->values.data())
+    if (msg->values.data() != m->values.data()) {  // sgd sends the gradient: its lie needs a buffer
+        if (m->values.size() < n) m->values.resize(n);
         std::copy(msg->values.begin(), msg->values.end(), m->values.begin());
+    }
     for (size_t i = 0; i < n; ++i) {
         float& v = m->values[i];
         switch (a) {
@@ -95,6 +97,7 @@ void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine
                             c->comm));
     if (!liar) return;
     const double z = alie_z(c->size, byzantine);
+    if (m->values.size() < d) m->values.resize(d);
     for (size_t i = 0; i < d; ++i) {
         double mean = moments[i] / c->size, var = std::max(0.0, moments[d + i] / c->size - mean * mean);
         m->values[i] = float(mean - z * std::sqrt(var));

@@ -13,10 +13,14 @@ namespace bitvote {
 
 namespace {
 
+// The [d] float buffers a method's state uses besides its message (method_make).
+enum StateBuffers : unsigned { no_state = 0, needs_memory = 1, needs_velocity = 2, needs_scratch = 4 };
+
 struct MethodRow {
     MethodKind kind;
     std::string_view name;
     MessageKind message;
+    unsigned state;  // StateBuffers
     // Best of a small grid on Fashion-MNIST, mlp, 4 ranks x batch 64, 2 epochs
     // (sgd 0.05: 86.2 %, signsgd 1e-4: 80.3 %, signum 1e-4: 84.3 %, s3gd 0.01:
     // 87.2 %, magsparse 3e-3: 84.8 %, noisysign 1e-4 (b = 1e-3): 79.9 %,
@@ -27,19 +31,18 @@ struct MethodRow {
 };
 
 const MethodRow methods[] = {  // in MethodKind order
-    {MethodKind::sgd, "sgd", MessageKind::fp32, 0.05f, compress_sgd, apply_heavy_ball},
-    {MethodKind::signsgd, "signsgd", MessageKind::sign, 1e-4f, compress_signsgd, apply_vote},
-    {MethodKind::signum, "signum", MessageKind::sign, 1e-4f, compress_signum, apply_vote},
-    {MethodKind::s3gd, "s3gd", MessageKind::sparse, 0.01f, compress_s3gd, apply_vote},
-    {MethodKind::magsparse, "magsparse", MessageKind::ternary, 3e-3f, compress_magsparse, apply_vote},
-    {MethodKind::noisysign, "noisysign", MessageKind::sign, 1e-4f, compress_noisysign, apply_vote},
-    {MethodKind::efsign, "efsign", MessageKind::scaled_sign, 0.3f, compress_efsign, apply_delta},
-    {MethodKind::topk, "topk", MessageKind::sparse_fp32, 0.1f, compress_topk, apply_sgd},
+    {MethodKind::sgd, "sgd", MessageKind::fp32, needs_velocity, 0.05f, compress_sgd, apply_heavy_ball},
+    {MethodKind::signsgd, "signsgd", MessageKind::sign, no_state, 1e-4f, compress_signsgd, apply_vote},
+    {MethodKind::signum, "signum", MessageKind::sign, needs_memory, 1e-4f, compress_signum, apply_vote},
+    {MethodKind::s3gd, "s3gd", MessageKind::sparse, needs_memory, 0.01f, compress_s3gd, apply_vote},
+    {MethodKind::magsparse, "magsparse", MessageKind::ternary, needs_scratch, 3e-3f, compress_magsparse, apply_vote},
+    {MethodKind::noisysign, "noisysign", MessageKind::sign, needs_scratch, 1e-4f, compress_noisysign, apply_vote},
+    {MethodKind::efsign, "efsign", MessageKind::scaled_sign, needs_memory, 0.3f, compress_efsign, apply_delta},
+    {MethodKind::topk, "topk", MessageKind::sparse_fp32, needs_memory | needs_velocity, 0.1f, compress_topk, apply_sgd},
 };
 
 const MethodRow& row(MethodKind k) { return methods[size_t(k)]; }
 
-const std::string_view aggregate_names_[] = {"vote", "weighted", "median"};
 const std::string_view attack_names_[] = {"flip", "random", "zero", "scaled", "alie"};
 
 template <class Kind, size_t N>
@@ -96,9 +99,6 @@ std::vector<std::string_view> method_names() {
 float method_default_lr(MethodKind k) { return row(k).default_lr; }
 MessageKind method_message_kind(MethodKind k) { return row(k).message; }
 
-std::string_view aggregate_name(AggregateKind k) { return aggregate_names_[size_t(k)]; }
-bool aggregate_parse(std::string_view name, AggregateKind* out) { return parse_name(aggregate_names_, name, out); }
-std::vector<std::string_view> aggregate_names() { return {std::begin(aggregate_names_), std::end(aggregate_names_)}; }
 std::string_view attack_name(AttackKind k) { return attack_names_[size_t(k)]; }
 bool attack_parse(std::string_view name, AttackKind* out) { return parse_name(attack_names_, name, out); }
 std::vector<std::string_view> attack_names() { return {std::begin(attack_names_), std::end(attack_names_)}; }
@@ -107,25 +107,25 @@ std::string method_check(MethodKind k, const Strategy& s, AggregateKind a) {
     const MessageKind kind = row(k).message;
     const std::string method = "method '" + std::string(row(k).name) + "' sends " +
                                std::string(message_kind_name(kind)) + " messages";
-    switch (a) {
-        case AggregateKind::vote: {
-            if (strategy_check(s, kind).empty()) return "";
-            std::vector<std::string_view> valid;
-            for (const Strategy& t : strategy_table())
-                if (t.accepts & kind_bit(kind)) valid.push_back(t.name);
-            return method + "; strategy '" + std::string(s.name) + "' cannot exchange them (valid strategies: " +
-                   join(valid) + ")";
-        }
-        case AggregateKind::weighted:
-            if (kind == MessageKind::sign) return "";
-            return method + "; --aggregate weighted needs sign messages (methods: " +
-                   methods_sending(MessageKind::sign) + ")";
-        case AggregateKind::median:
-            if (kind == MessageKind::fp32) return "";
-            return method + "; --aggregate median needs fp32 messages (methods: " +
-                   methods_sending(MessageKind::fp32) + ")";
+    const Aggregator& agg = aggregator_of(a);
+    if (agg.uses_strategy) {
+        if (strategy_check(s, kind).empty()) return "";
+        std::vector<std::string_view> valid;
+        for (const Strategy& t : strategy_table())
+            if (t.accepts & kind_bit(kind)) valid.push_back(t.name);
+        return method + "; strategy '" + std::string(s.name) + "' cannot exchange them (valid strategies: " +
+               join(valid) + ")";
     }
-    return "unknown aggregator";
+    if (agg.accepts & kind_bit(kind)) return "";
+    std::vector<std::string_view> kinds, senders;
+    for (int i = 0; i < message_kind_count; ++i)
+        if (agg.accepts & kind_bit(MessageKind(i))) {
+            kinds.push_back(message_kind_name(MessageKind(i)));
+            for (const MethodRow& r : methods)
+                if (r.message == MessageKind(i)) senders.push_back(r.name);
+        }
+    return method + "; --aggregate " + std::string(agg.name) + " needs " + join(kinds) + " messages (methods: " +
+           join(senders) + ")";
 }
 
 std::string attack_check(MethodKind k, AttackKind a) {
@@ -147,12 +147,19 @@ Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, s
     if (m.cfg.lr == 0) m.cfg.lr = method_default_lr(cfg.kind);
     m.segments.assign(segments.begin(), segments.end());
     if (m.segments.empty()) m.segments.push_back({"all", 0, d});
-    m.memory.assign(d, 0.0f);
-    if (row(cfg.kind).apply == apply_heavy_ball || row(cfg.kind).apply == apply_sgd) m.velocity.assign(d, 0.0f);
-    m.values.assign(d, 0.0f);
-    m.bits.assign(bitmap_words(d), 0);
-    m.voted.assign(bitmap_words(d), 0);
-    m.positive.assign(bitmap_words(d), 0);
+    const unsigned state = row(cfg.kind).state;
+    if (state & needs_memory) m.memory.assign(d, 0.0f);
+    if (state & needs_velocity) m.velocity.assign(d, 0.0f);
+    if (state & needs_scratch) m.values.assign(d, 0.0f);
+    switch (row(cfg.kind).message) {
+        case MessageKind::sign:
+        case MessageKind::scaled_sign: m.bits.assign(bitmap_words(d), 0); break;
+        case MessageKind::ternary:
+            m.voted.assign(bitmap_words(d), 0);
+            m.positive.assign(bitmap_words(d), 0);
+            break;
+        default: break;  // fp32 sends the gradient itself; lists grow as they are selected
+    }
     return m;
 }
 

@@ -7,11 +7,11 @@
 // The trainer's step, in order:
 //   std::string why = method_check(kind, *strategy, aggregate);  // once, at start-up: "" or the error
 //   Method method = method_make(cfg, net.segments, d);
-//   AggregateState agg = aggregate_make(AggregateKind::vote, P);
+//   AggregateState agg = aggregate_open(&comm, AggregateKind::vote, *strategy);  // aggregate/aggregator.h
 //   ...
 //   Message m = method_compress(&method, grad, step);           // compress phase (fatal on NaN/inf)
 //   if (N) method_attack(&comm, &method, &m, attack, N, step);   // every rank: the last N lie
-//   aggregate(&comm, &agg, *strategy, m, &update);               // comm phase
+//   aggregate(&agg, m, &update);      // comm phase (exchange), aggregate phase (combine): see aggregator.h
 //   method_apply(&method, update, weights, step);                // update phase
 // Every rank applies the same update to the same weights, so weights stay
 // bit-identical on all ranks; the trainer checks it with a checksum.
@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aggregate/aggregator.h"  // AggregateKind, aggregate_name, aggregate_parse
 #include "comm/strategy.h"
 #include "base/segment.h"
 
@@ -40,7 +41,6 @@ namespace bitvote {
 
 enum class MethodKind { sgd, signsgd, signum, s3gd, magsparse, noisysign, efsign, topk };
 enum class NoiseKind { gaussian, uniform };
-enum class AggregateKind { vote, weighted, median };
 enum class AttackKind { flip, random, zero, scaled, alie };
 
 struct MethodConfig {
@@ -60,15 +60,18 @@ struct MethodConfig {
 };
 
 // Rank-local state and the message buffers (a Message's spans point here).
+// method_make allocates only what the method's state and message kind use;
+// the others stay empty.
 struct Method {
     MethodConfig cfg;                  // lr resolved (never 0)
     std::vector<Segment> segments;     // per-layer top-K and scales
     std::vector<float> memory;         // [d] signum momentum, s3gd accumulator, efsign/topk error
     std::vector<float> velocity;       // [d] sgd heavy-ball buffer (topk: mu = 0)
-    std::vector<float> values;         // [d] noisysign / magsparse scratch, topk's K values, attacked sgd
-    std::vector<uint64_t> bits;        // [bitmap_words(d)] sign message
+    std::vector<float> values;         // [d] noisysign / magsparse scratch; topk's [K] values;
+                                       // an attacked fp32 message (sized by the attack)
+    std::vector<uint64_t> bits;        // [bitmap_words(d)] sign and scaled sign messages
     std::vector<uint64_t> voted, positive;  // [bitmap_words(d)] ternary message
-    std::vector<uint32_t> indices;     // [<= K total] sparse message, ascending
+    std::vector<uint32_t> indices;     // [<= K total] sparse and sparse fp32 messages, ascending
     std::vector<uint64_t> signs;       // [bitmap_words(indices)] sparse message
 };
 
@@ -84,16 +87,14 @@ inline bool message_has_values(MessageKind k) {
     return k == MessageKind::fp32 || k == MessageKind::scaled_sign || k == MessageKind::sparse_fp32;
 }
 
-std::string_view aggregate_name(AggregateKind k);
-bool aggregate_parse(std::string_view name, AggregateKind* out);
-std::vector<std::string_view> aggregate_names();
 std::string_view attack_name(AttackKind k);
 bool attack_parse(std::string_view name, AttackKind* out);
 std::vector<std::string_view> attack_names();
 
 // "" if the method can run with this strategy and aggregator, else one
-// message naming the valid strategies / aggregators for the method. weighted
-// and median do their own MPI_Allgather: any strategy passes with them.
+// message naming the valid strategies / aggregators for the method. An
+// aggregator that does not exchange by the strategy (weighted, median)
+// passes with any strategy.
 std::string method_check(MethodKind k, const Strategy& s, AggregateKind a);
 // "" if the attack applies to the method's message, else why not.
 std::string attack_check(MethodKind k, AttackKind a);
@@ -125,24 +126,5 @@ void method_corrupt(Method* m, Message* msg, AttackKind a, int64_t step);
 void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine, int64_t step);
 // alie's z for P ranks of which N attack (0 where the formula gives no lie).
 double alie_z(int P, int byzantine);
-
-// The aggregators' rank-local state (weighted: agreement counts per rank).
-struct AggregateState {
-    AggregateKind kind = AggregateKind::vote;
-    int64_t rounds = 0;                 // aggregations so far
-    std::vector<uint64_t> agreed;       // [P] coordinates where rank r agreed with the decision
-    std::vector<uint64_t> cast;         // [P] coordinates rank r voted on
-    std::vector<uint64_t> all_bits;     // [P][bitmap_words(d)] gathered sign bitmaps
-    std::vector<float> all_values;      // [P][d] gathered fp32 values
-};
-AggregateState aggregate_make(AggregateKind k, int P);
-// weighted: the weight of rank r this round, clip(log(q_r / (1 - q_r)), +-10),
-// 1 for the first weighted_warmup_rounds rounds.
-inline constexpr int64_t weighted_warmup_rounds = 100;
-double aggregate_weight(const AggregateState& st, int r);
-// Collective: vote = exchange(c, s, msg, out); weighted = SignSGD-FV weighted
-// vote of sign messages (sign Update); median = coordinate-wise median of fp32
-// messages (fp32 Update; even P: mean of the two middle values).
-void aggregate(Comm* c, AggregateState* st, const Strategy& s, const Message& msg, Update* out);
 
 }  // namespace bitvote

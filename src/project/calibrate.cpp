@@ -77,7 +77,7 @@ bool sweep_point_make(const JsonRecord& f, bool use_min_time, SweepPoint* p, boo
     p->ranks = int(ranks);
     p->d = uint64_t(d);
     p->time_s = 1e-6 * time_us;
-    *usable = p->ranks > 1 && std::isfinite(p->strategy->model_rounds(p->ranks));
+    *usable = p->ranks > 1 && !p->strategy->picks;  // a picker has no model of its own
     if (!*usable) return true;
     if (!(time_us > 0)) return (*error = "an exchange between ranks took no time"), false;
     if (p->kind == MessageKind::sparse || p->kind == MessageKind::sparse_fp32) {
@@ -232,10 +232,11 @@ const Fit* fit_find(std::span<const Fit> fits, const std::string& label) {
 }
 
 double best_baseline_ratio(std::span<const SweepPoint> points, std::string* best_label) {
-    auto is_forced = [](const SweepPoint& p) { return p.label.rfind("allreduce:", 0) == 0; };
+    const std::string baseline(strategy_fp32_baseline().name);  // forced algorithms: "<baseline>:<algorithm>"
+    auto is_forced = [&](const SweepPoint& p) { return p.label.rfind(baseline + ":", 0) == 0; };
     auto default_at = [&](const SweepPoint& v) {
         return std::find_if(points.begin(), points.end(), [&](const SweepPoint& a) {
-            return a.label == "allreduce" && a.ranks == v.ranks && a.d == v.d;
+            return a.label == baseline && a.ranks == v.ranks && a.d == v.d;
         });
     };
     const SweepPoint* best = nullptr;  // fastest forced row at the largest (ranks, d) measured both ways

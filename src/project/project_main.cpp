@@ -89,7 +89,7 @@ std::vector<const RunProfile*> runs_per_method(const std::vector<RunProfile>& ru
 const RunProfile* fp32_run_for(const std::vector<RunProfile>& runs, uint64_t params) {
     const RunProfile* best = nullptr;
     for (const RunProfile& r : runs)
-        if (r.kind == MessageKind::fp32 && r.strategy == "allreduce" && r.params == params &&
+        if (r.kind == MessageKind::fp32 && r.strategy == strategy_fp32_baseline().name && r.params == params &&
             (!best || r.ranks > best->ranks))
             best = &r;
     return best;

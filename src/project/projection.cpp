@@ -5,12 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels.h"
-
 namespace bitvote {
 namespace {
-
-bool is_auto(const Strategy& s) { return s.name == "auto"; }
 
 // Per-step time outside the exchange at a per-rank batch: data and compute
 // scale with the batch, the other phases (per coordinate) do not.
@@ -24,16 +20,21 @@ double candidate_seconds(const Candidate& c, uint64_t d, int P, const LinkModel&
     return model_seconds(*c.strategy, c.kind, d, P, size_t(c.encoded_bytes), link_for(link, c.strategy->name));
 }
 
-// What `auto` would run: the cheapest other candidate of its kind at P.
-const Candidate* auto_pick(const ProjectCase& c, const Candidate& auto_candidate, int P, const LinkModel& link) {
-    const Candidate* best = nullptr;
-    double best_s = std::numeric_limits<double>::infinity();
-    for (const Candidate& other : c.candidates) {
-        if (is_auto(*other.strategy) || other.kind != auto_candidate.kind) continue;
-        const double t = candidate_seconds(other, c.d, P, link);
-        if (t < best_s) best = &other, best_s = t;
-    }
-    return best;
+// The candidate of `strategy` and `kind`, or nullptr.
+const Candidate* candidate_of(const ProjectCase& c, const Strategy& strategy, MessageKind kind) {
+    for (const Candidate& k : c.candidates)
+        if (k.strategy == &strategy && k.kind == kind) return &k;
+    return nullptr;
+}
+
+// What a picker (auto) would run at P: strategy_pick among the case's
+// candidates of its kind, each on its own link.
+const Candidate* picked_candidate(const ProjectCase& c, const Candidate& picker, int P, const LinkModel& link) {
+    const Strategy* s = strategy_pick(picker.kind, [&](const Strategy& row) {
+        const Candidate* k = candidate_of(c, row, picker.kind);
+        return k ? candidate_seconds(*k, c.d, P, link) : std::numeric_limits<double>::infinity();
+    });
+    return s ? candidate_of(c, *s, picker.kind) : nullptr;
 }
 
 }  // namespace
@@ -44,18 +45,11 @@ AlphaBeta link_for(const LinkModel& link, std::string_view strategy) {
     return link.global;
 }
 
-double encoded_bytes_estimate(MessageKind kind, uint64_t d, double density) {
-    const size_t k = size_t(std::llround(density * double(d)));
-    if (kind == MessageKind::sparse || kind == MessageKind::ternary) return double(indices_encode_bound(d, k));
-    if (kind == MessageKind::sparse_fp32) return 8.0 * double(k);  // (uint32 index, fp32 value) pairs
-    return 0;
-}
-
 double run_encoded_bytes(const RunProfile& run, double density) {
-    const bool list_measured =
-        run.ranks > 1 && (run.strategy == "sparse-allgather" || run.strategy == "sparse-allgather-fp32");
-    if (list_measured) return run.payload_sent;
-    return encoded_bytes_estimate(run.kind, run.params, run.density > 0 ? run.density : density);
+    const Strategy* used = strategy_find(run.strategy);
+    if (run.ranks > 1 && used && used->sends_list) return run.payload_sent;  // measured
+    const size_t k = size_t(std::llround((run.density > 0 ? run.density : density) * double(run.params)));
+    return double(encoded_bytes_estimate(run.kind, run.params, k));
 }
 
 ProjectCase project_case_from_run(const RunProfile& run, const RunProfile* fp32_run, int batch, double density) {
@@ -83,20 +77,24 @@ ProjectCase project_case_from_sweep(std::span<const SweepPoint> points, uint64_t
         if (it == c.candidates.end()) it = c.candidates.insert(c.candidates.end(), {p.strategy, p.kind, 0});
         if (p.encoded_bytes > 0) it->encoded_bytes = std::max(it->encoded_bytes, p.encoded_bytes * double(c.d) / double(p.d));
     }
-    // auto rows are skipped when read (no model of their own): project it as the cheapest dense sign exchange.
-    const Strategy* automatic = strategy_find("auto");
-    if (std::any_of(c.candidates.begin(), c.candidates.end(), [](const Candidate& k) { return k.kind == MessageKind::sign; }))
-        c.candidates.push_back({automatic, MessageKind::sign, 0});
+    // Pickers' rows are skipped when read (no model of their own): project
+    // each as its pick among the swept candidates of the kind the sweep sends it.
+    for (const Strategy& s : strategy_table()) {
+        const MessageKind kind = s.sweep.kind;
+        auto of_kind = [kind](const Candidate& k) { return k.kind == kind; };
+        if (s.picks && std::any_of(c.candidates.begin(), c.candidates.end(), of_kind))
+            c.candidates.push_back({&s, kind, 0});
+    }
     return c;
 }
 
 std::vector<ProjectionRow> project_case(const ProjectCase& c, std::span<const int> ranks, const LinkModel& link,
                                         double best_ratio) {
-    const Strategy& allreduce = *strategy_find("allreduce");
+    const Strategy& allreduce = strategy_fp32_baseline();
     std::vector<ProjectionRow> rows;
     for (const Candidate& cand : c.candidates) {
         for (int P : ranks) {
-            const Candidate* used = is_auto(*cand.strategy) ? auto_pick(c, cand, P, link) : &cand;
+            const Candidate* used = cand.strategy->picks ? picked_candidate(c, cand, P, link) : &cand;
             if (!used) continue;
             ProjectionRow r;
             r.method = c.method;

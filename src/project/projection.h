@@ -31,7 +31,7 @@ AlphaBeta link_for(const LinkModel& link, std::string_view strategy);
 
 // One way to exchange a case's message.
 struct Candidate {
-    const Strategy* strategy = nullptr;  // `auto`: the cheapest of the case's other candidates of its kind
+    const Strategy* strategy = nullptr;  // a picker (auto): strategy_pick among the case's candidates of its kind
     MessageKind kind = MessageKind::sign;
     double encoded_bytes = 0;            // sparse lists: one rank's list (bytes); else 0
 };
@@ -64,11 +64,9 @@ struct ProjectionRow {
     double best_baseline_step_s = 0;  // the same with the fastest measured allreduce algorithm; 0 = not measured
 };
 
-// Bytes of one rank's sparse list of K = density * d entries, as `auto` sizes it.
-double encoded_bytes_estimate(MessageKind kind, uint64_t d, double density);
-
-// One rank's sparse list in a run: measured (payload) where the run exchanged
-// lists, else estimated from the run's density (or `density`); 0 for dense kinds.
+// One rank's sparse list in a run: measured (payload) where the run's strategy
+// sends lists, else encoded_bytes_estimate of K = density * d (the run's
+// density, or `density`); 0 for dense kinds.
 double run_encoded_bytes(const RunProfile& run, double density);
 
 // From a run: its method's kind and every strategy that takes it (auto last).

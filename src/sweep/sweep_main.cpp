@@ -16,7 +16,6 @@
 #include "comm/wire_bytes.h"
 #include "kernels.h"
 #include "sweep/allreduce_variants.h"
-#include "sweep/sweep_data.h"
 #include "sweep/sweep_report.h"
 #include "sweep/sweep_run.h"
 
@@ -24,26 +23,14 @@ namespace bitvote {
 namespace {
 
 // The strategies named by --strategies (checked by the flag), or by default
-// every one that takes dense sign bitmaps, the fp32 allreduce, and sparse ones
-// when --density is given; `auto` needs alpha and beta, which one rank cannot
-// measure.
+// those their rows' sweep plans name (sweep_by_default).
 std::vector<const Strategy*> resolve_strategies(const SweepArgs& args, int P) {
     std::vector<const Strategy*> out;
     for (const std::string& name : args.strategies) out.push_back(strategy_find(name));
     if (!args.strategies.empty()) return out;
-    for (const Strategy& s : strategy_table()) {
-        const bool sparse_only = sweep_kind(s) == MessageKind::sparse;
-        const bool needs_peers = s.name == "auto";
-        const bool sweepable = s.accepts & kind_bit(sweep_kind(s));  // not the efsign / topk strategies
-        if (sweepable && (!sparse_only || args.density_given) && (!needs_peers || P > 1)) out.push_back(&s);
-    }
+    for (const Strategy& s : strategy_table())
+        if (sweep_by_default(s, args.density_given, P)) out.push_back(&s);
     return out;
-}
-
-unsigned kinds_of(const std::vector<const Strategy*>& strategies, bool best_baseline) {
-    unsigned kinds = best_baseline ? kind_bit(MessageKind::fp32) : 0;
-    for (const Strategy* s : strategies) kinds |= kind_bit(sweep_kind(*s));
-    return kinds;
 }
 
 // Rank 0 opens the JSON file; every rank learns whether it could.
@@ -71,15 +58,14 @@ void fill_speedups(std::vector<SweepRow>* rows) {
 
 // --best-baseline: one fp32 allreduce row per OpenMPI algorithm, each on a
 // Comm created after forcing it.
-void run_allreduce_variants(const SweepInput& input, const SweepExpected& expected, const SweepContext& ctx,
-                            size_t d, std::vector<SweepRow>* rows) {
-    const Strategy& allreduce = *strategy_find("allreduce");
+void run_allreduce_variants(const SweepData& data, const SweepContext& ctx, std::vector<SweepRow>* rows) {
+    const Strategy& allreduce = strategy_fp32_baseline();
     std::string error;
     for (const AllreduceVariant& v : allreduce_variants()) {
         if (!allreduce_variant_force(v, &error)) fatal_collective("%s", error.c_str());
         Comm forced = comm_open(MPI_COMM_WORLD);
-        rows->push_back(sweep_run_row(&forced, allreduce, sweep_message(input, MessageKind::fp32, d), expected, ctx));
-        rows->back().strategy = "allreduce:" + std::string(v.name);
+        rows->push_back(sweep_run_row(&forced, allreduce, data, ctx));
+        rows->back().strategy = std::string(allreduce.name) + ":" + std::string(v.name);
         comm_close(&forced);
     }
     if (!allreduce_variant_force(allreduce_default, &error)) fatal_collective("%s", error.c_str());
@@ -89,16 +75,14 @@ void run_allreduce_variants(const SweepInput& input, const SweepExpected& expect
 // number of rows with wrong coordinates.
 int run_sweep(Comm* c, const SweepArgs& args, const std::vector<const Strategy*>& strategies,
               const SweepContext& ctx, FILE* json) {
-    const unsigned kinds = kinds_of(strategies, args.best_baseline);
+    std::vector<const Strategy*> sent = strategies;  // the strategies data is made for
+    if (args.best_baseline) sent.push_back(&strategy_fp32_baseline());
     int bad_rows = 0;
     for (uint64_t d : sweep_sizes(args)) {
-        const SweepInput input = sweep_input_make(args.seed, c->rank, d, args.density, kinds);
-        const SweepExpected expected =
-            c->rank == 0 ? sweep_expected_make(args.seed, c->size, d, args.density, kinds) : SweepExpected{};
+        const SweepData data = sweep_data_make(*c, sent, args.seed, args.density, d);
         std::vector<SweepRow> rows;
-        for (const Strategy* s : strategies)
-            rows.push_back(sweep_run_row(c, *s, sweep_message(input, sweep_kind(*s), d), expected, ctx));
-        if (args.best_baseline) run_allreduce_variants(input, expected, ctx, d, &rows);
+        for (const Strategy* s : strategies) rows.push_back(sweep_run_row(c, *s, data, ctx));
+        if (args.best_baseline) run_allreduce_variants(data, ctx, &rows);
         fill_speedups(&rows);
         for (const SweepRow& r : rows) bad_rows += r.wrong != 0;
         if (c->rank != 0) continue;

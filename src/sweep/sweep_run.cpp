@@ -58,7 +58,7 @@ Update update_recv(Comm* c, MessageKind kind, size_t d, int from) {
 
 // Collective. Rank 0 counts its own wrong coordinates; a rank whose result
 // differs from rank 0's sends it, and rank 0 counts that too. Max over ranks.
-uint64_t count_wrong_all_ranks(Comm* c, Update* got, MessageKind sent, size_t d, const SweepExpected& expected) {
+uint64_t count_wrong_all_ranks(Comm* c, Update* got, size_t d, const Update& expected) {
     std::vector<uint64_t> hashes(size_t(c->size));
     uint64_t mine = update_hash(got);
     MPI_CHECK(MPI_Allgather(&mine, 1, MPI_UINT64_T, hashes.data(), 1, MPI_UINT64_T, c->comm));
@@ -66,23 +66,25 @@ uint64_t count_wrong_all_ranks(Comm* c, Update* got, MessageKind sent, size_t d,
     unsigned kind = unsigned(got->kind);
     MPI_CHECK(MPI_Bcast(&kind, 1, MPI_UNSIGNED, 0, c->comm));
     uint64_t wrong = 0;
-    if (c->rank == 0) wrong = sweep_count_wrong(*got, sent, expected, c->size, d);
+    if (c->rank == 0) wrong = update_wrong_coordinates(*got, expected, d);
     for (int r = 1; r < c->size; ++r) {
         if (hashes[size_t(r)] == hashes[0]) continue;
         if (c->rank == r) update_send(c, got, d);
         if (c->rank != 0) continue;
         const Update theirs = update_recv(c, MessageKind(kind), d, r);
-        wrong = std::max(wrong, sweep_count_wrong(theirs, sent, expected, c->size, d));
+        wrong = std::max(wrong, update_wrong_coordinates(theirs, expected, d));
     }
     MPI_CHECK(MPI_Bcast(&wrong, 1, MPI_UINT64_T, 0, c->comm));
     return wrong;
 }
 
-// Bytes of this rank's encoded (index, sign) list, max over ranks (sparse only).
+// Bytes of this rank's list as the list strategies send it, max over ranks:
+// the encoded (index, sign) list of a sparse message, measured; 8 K for
+// (index, value) pairs; 0 for dense kinds.
 size_t encoded_bytes_max(Comm* c, const Message& msg) {
-    uint64_t bytes = 0;
+    uint64_t bytes = encoded_bytes_estimate(msg.kind, msg.d, message_entries(msg));
     if (msg.kind == MessageKind::sparse) {
-        std::vector<uint8_t> out(indices_encode_bound(msg.d, msg.indices.size()));
+        std::vector<uint8_t> out(bytes);
         bytes = indices_encode(msg.indices, msg.signs, uint32_t(msg.d), out);
     }
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &bytes, 1, MPI_UINT64_T, MPI_MAX, c->comm));
@@ -121,14 +123,41 @@ void fill_wire(Comm* c, WireBytes moved, const SweepContext& ctx, SweepRow* row)
 
 }  // namespace
 
-MessageKind sweep_kind(const Strategy& s) {
-    if (s.accepts & kind_bit(MessageKind::sign)) return MessageKind::sign;
-    if (s.accepts & kind_bit(MessageKind::sparse)) return MessageKind::sparse;
-    return MessageKind::fp32;
+VotePattern sweep_pattern(MessageKind kind) {
+    const bool lists = kind == MessageKind::sparse || kind == MessageKind::ternary || kind == MessageKind::sparse_fp32;
+    return lists ? VotePattern::sparse : VotePattern::random;
 }
 
-SweepRow sweep_run_row(Comm* c, const Strategy& s, const Message& msg, const SweepExpected& expected,
-                       const SweepContext& ctx) {
+bool sweep_by_default(const Strategy& s, bool density_given, int P) {
+    if (s.picks && P == 1) return false;
+    switch (s.sweep.by_default) {
+        case SweepDefault::always: return true;
+        case SweepDefault::with_density: return density_given;
+        case SweepDefault::on_request: return false;
+    }
+    return false;
+}
+
+SweepData sweep_data_make(const Comm& c, std::span<const Strategy* const> strategies, uint64_t seed, double density,
+                          size_t d) {
+    SweepData data;
+    data.mine.resize(message_kind_count);
+    data.expected.resize(message_kind_count);
+    unsigned made = 0;
+    for (const Strategy* s : strategies) {
+        const MessageKind kind = s->sweep.kind;
+        if (made & kind_bit(kind)) continue;
+        made |= kind_bit(kind);
+        const VotePattern p = sweep_pattern(kind);
+        data.mine[size_t(kind)] = vote_data_message(p, kind, seed, c.rank, c.size, d, density);
+        if (c.rank == 0) data.expected[size_t(kind)] = vote_data_expected(p, kind, seed, c.size, d, density);
+    }
+    return data;
+}
+
+SweepRow sweep_run_row(Comm* c, const Strategy& s, const SweepData& data, const SweepContext& ctx) {
+    const Message& msg = data.mine[size_t(s.sweep.kind)].msg;
+    const Update& expected = data.expected[size_t(s.sweep.kind)];
     SweepRow row;
     row.strategy = std::string(s.name);
     row.kind = msg.kind;
@@ -165,7 +194,7 @@ SweepRow sweep_run_row(Comm* c, const Strategy& s, const Message& msg, const Swe
 
     fill_times(c, std::move(seconds), &row);
     fill_wire(c, moved, ctx, &row);
-    row.wrong = count_wrong_all_ranks(c, &update, msg.kind, msg.d, expected);
+    row.wrong = count_wrong_all_ranks(c, &update, msg.d, expected);
     return row;
 }
 

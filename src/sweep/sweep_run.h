@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
-#include "sweep/sweep_data.h"
+#include "sweep/vote_data.h"
 
 namespace bitvote {
 
@@ -38,12 +40,27 @@ struct SweepRow {
     double speedup = 0;       // allreduce time_us_avg / time_us_avg at this d; 0 = no allreduce row
 };
 
-// The kind of message the sweep sends to s: dense sign if it takes it, else a
-// sparse list, else fp32 (the allreduce baseline takes nothing else).
-MessageKind sweep_kind(const Strategy& s);
+// The data the sweep sends strategy s (its row's sweep plan): dense kinds
+// vote at random, list kinds (and ternary) vote on a fraction `density` of
+// the coordinates.
+VotePattern sweep_pattern(MessageKind kind);
 
-// Collective on c. `expected` is read on rank 0 only.
-SweepRow sweep_run_row(Comm* c, const Strategy& s, const Message& msg, const SweepExpected& expected,
-                       const SweepContext& ctx);
+// Whether the default list (no --strategies) runs s: its sweep plan, and a
+// picker only where there are peers to measure alpha and beta between.
+bool sweep_by_default(const Strategy& s, bool density_given, int P);
+
+// One size's data (src/sweep/vote_data.h) for each kind the strategies are
+// sent (their sweep plans): this rank's message and, on rank 0, the oracle's
+// update over all ranks. `density`: the fraction of coordinates lists vote on.
+struct SweepData {
+    std::vector<VoteMessage> mine;  // [message_kind_count]; empty where no strategy is sent the kind
+    std::vector<Update> expected;   // [message_kind_count]; rank 0 only
+};
+SweepData sweep_data_make(const Comm& c, std::span<const Strategy* const> strategies, uint64_t seed, double density,
+                          size_t d);
+
+// Collective on c: s exchanges the data of its sweep plan's kind. The
+// expected update is read on rank 0 only.
+SweepRow sweep_run_row(Comm* c, const Strategy& s, const SweepData& data, const SweepContext& ctx);
 
 }  // namespace bitvote

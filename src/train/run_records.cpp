@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "base/run_schema.h"
+#include "comm/strategy.h"
 
 namespace bitvote {
 namespace {
@@ -81,7 +82,9 @@ double float_decimal(float x) {
 
 double fp32_payload_bytes(size_t params) { return 4.0 * double(params); }
 
-double fp32_ring_wire_bytes(size_t params, int ranks) { return 2.0 * (ranks - 1) / ranks * 4.0 * double(params); }
+double fp32_ring_wire_bytes(size_t params, int ranks) {
+    return strategy_fp32_baseline().model_bytes(MessageKind::fp32, params, ranks, 0);
+}
 
 JsonRecord record_config(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env) {
     JsonRecord r;

@@ -41,7 +41,8 @@ double float_decimal(float x);
 // Bytes an fp32 allreduce hands to MPI per rank per step under Comm's payload
 // convention (the send buffer named in the call): 4d.
 double fp32_payload_bytes(size_t params);
-// What a ring allreduce of fp32 puts on the wire per rank: 2 (P - 1) / P * 4d.
+// What a ring allreduce of fp32 puts on the wire per rank: the fp32 baseline
+// strategy's model (2 (P - 1) / P * 4d).
 double fp32_ring_wire_bytes(size_t params, int ranks);
 
 JsonRecord record_config(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "aggregate/aggregator.h"
 #include "comm/alpha_beta.h"
 #include "comm/error_exit.h"
 #include "comm/strategy.h"
@@ -136,10 +137,11 @@ int trainer_open(Trainer* t) {
     t->local = local_steps_make(t->cfg.method.local_steps, float(local_lr), net_param_count(t->net));
     t->loader = loader_make(t->data.train, t->data.info, t->cfg.batch, t->cfg.seed, t->comm.rank);
     t->strategy = strategy_find(t->cfg.strategy);
-    t->aggregator = aggregate_make(t->cfg.aggregate, t->comm.size);
     const Transport transport = wire_transport(t->comm.comm);  // also opens every TCP connection
     t->wire = wire_meter_make(t->comm.comm, transport);
-    if (t->strategy->name == "auto") t->comm.alpha_beta = alpha_beta_measure(t->comm.comm);
+    if (aggregator_of(t->cfg.aggregate).uses_strategy && t->strategy->picks)
+        t->comm.alpha_beta = alpha_beta_measure(t->comm.comm);
+    t->aggregator = aggregate_open(&t->comm, t->cfg.aggregate, *t->strategy);
     t->timer.barrier_comm = t->cfg.timing == Timing::strict ? t->comm.comm : MPI_COMM_NULL;
     t->metrics.payload_last = t->comm.bytes();
     t->env = run_env_collect(t->comm.comm, transport, threads);
@@ -166,11 +168,28 @@ bool eval_due(const Trainer& t, int64_t steps_done) {
     return steps_done % t.facts.eval_every == 0 || steps_done == t.facts.steps;
 }
 
+// The aggregation (aggregate/aggregator.h), from the comm phase: each stage's
+// exchange in the comm phase, its combine in the aggregate phase (vote has
+// none: the strategies count and decide as they exchange). The wire fence
+// spans every stage and closes in the comm phase, whose time it is taken
+// from (metrics.cpp).
+void aggregate_phases(Trainer* t, const Message& msg) {
+    PhaseTimer* timer = &t->timer;
+    AggregateState* a = &t->aggregator;
+    wire_fence_begin(&t->wire);
+    for (int s = 0; s < a->row->stages; ++s) {
+        if (timer->current != int(Phase::comm)) timer_phase(timer, Phase::comm);
+        aggregate_exchange(a, s, msg, &t->update);
+        if (!a->row->combine) continue;
+        timer_phase(timer, Phase::aggregate);
+        aggregate_combine(a, s, msg, &t->update);
+    }
+    if (t->wire.on && timer->current != int(Phase::comm)) timer_phase(timer, Phase::comm);
+    wire_fence_end(&t->wire);
+}
+
 // One screen, the phases in order (DESIGN.md 2). With --local-steps T the
-// compute phase also loads the step's T - 1 further batches. The vote is decided inside
-// the exchange (the strategies fuse counting and deciding), so the aggregate
-// phase stays empty here; its column is kept for aggregators that will run
-// after the exchange.
+// compute phase also loads the step's T - 1 further batches.
 void train_loop(Trainer* t) {
     PhaseTimer* timer = &t->timer;
     Batch& b = t->batch;
@@ -181,9 +200,7 @@ void train_loop(Trainer* t) {
                                               std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
         timer_phase(timer, Phase::compress);  Message msg = method_compress(&t->method, grad, step);
                                               if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
-        timer_phase(timer, Phase::comm);      wire_fence_begin(&t->wire);
-                                              aggregate(&t->comm, &t->aggregator, *t->strategy, msg, &t->update);
-                                              wire_fence_end(&t->wire);
+        timer_phase(timer, Phase::comm);      aggregate_phases(t, msg);
         timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
         timer_stop(timer);
         metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire);
@@ -204,6 +221,7 @@ int trainer_finish(Trainer* t) {
         run_files_write_summary(&t->files, record_summary(t->cfg, t->facts, t->env, out));
     }
     run_files_close(&t->files);
+    aggregate_close(&t->aggregator);
     comm_close(&t->comm);
     MPI_CHECK(MPI_Finalize());
     return 0;

@@ -7,16 +7,11 @@
 #include <vector>
 
 #include "base/hash.h"
-#include "base/splitmix64.h"
 #include "kernels.h"
 
 namespace bitvote::test {
 
 namespace {
-
-uint64_t mix(uint64_t seed, int r, size_t i) { return splitmix64(splitmix64(seed * 1000003 + uint64_t(r)) + i); }
-
-void set_bit(std::vector<uint64_t>* bits, size_t i) { (*bits)[i / 64] |= uint64_t{1} << (i % 64); }
 
 // True while TearDown adds the failure that stands for other ranks' failures:
 // those ranks print their own, so this rank's printer leaves it out.
@@ -84,119 +79,6 @@ bool same_on_every_rank(uint64_t h) {
     MPI_CHECK(MPI_Allreduce(&h, &lo, 1, MPI_UINT64_T, MPI_MIN, world().comm));
     MPI_CHECK(MPI_Allreduce(&h, &hi, 1, MPI_UINT64_T, MPI_MAX, world().comm));
     return lo == hi;
-}
-
-const char* pattern_name(Pattern p) {
-    switch (p) {
-        case Pattern::random: return "random";
-        case Pattern::split: return "split";
-        case Pattern::sparse: return "sparse";
-        case Pattern::none: return "none";
-    }
-    return "?";
-}
-
-int vote_at(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t i) {
-    uint64_t h = mix(seed, r, i);
-    bool ternary = kind != MessageKind::sign && kind != MessageKind::scaled_sign;
-    switch (p) {
-        case Pattern::random: return ternary ? int(h % 3) - 1 : (h & 1 ? 1 : -1);
-        case Pattern::split: return (r < P / 2) != bool(i & 1) ? 1 : -1;
-        case Pattern::sparse: return h % 16 == 0 ? 1 : h % 16 == 1 ? -1 : ternary ? 0 : 1;
-        case Pattern::none: return ternary ? 0 : 1;
-    }
-    return 0;
-}
-
-float value_at(uint64_t seed, int r, size_t i) { return float(int(mix(seed, r, i) % 65) - 32) * 0.25f; }
-
-// Rank r's scale in a scaled sign message: a value_at past every coordinate.
-float scale_at(uint64_t seed, int r) { return value_at(seed, r, SIZE_MAX); }
-
-// What rank r adds to the mean on coordinate i for the kinds with values.
-float contribution_at(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t i) {
-    switch (kind) {
-        case MessageKind::scaled_sign: return float(vote_at(p, kind, seed, r, P, i)) * scale_at(seed, r);
-        case MessageKind::sparse_fp32: return vote_at(p, kind, seed, r, P, i) ? value_at(seed, r, i) : 0.0f;
-        default: return value_at(seed, r, i);
-    }
-}
-
-OwnedMessage make_message(Pattern p, MessageKind kind, uint64_t seed, int r, int P, size_t d) {
-    OwnedMessage m;
-    size_t words = bitmap_words(d);
-    switch (kind) {
-        case MessageKind::fp32:
-            for (size_t i = 0; i < d; ++i) m.values.push_back(value_at(seed, r, i));
-            m.msg = message_fp32(m.values);
-            break;
-        case MessageKind::sign:
-            m.bits.assign(words, 0);
-            for (size_t i = 0; i < d; ++i)
-                if (vote_at(p, kind, seed, r, P, i) > 0) set_bit(&m.bits, i);
-            m.msg = message_sign(m.bits, d);
-            break;
-        case MessageKind::scaled_sign:
-            m.bits.assign(words, 0);
-            for (size_t i = 0; i < d; ++i)
-                if (vote_at(p, kind, seed, r, P, i) > 0) set_bit(&m.bits, i);
-            m.msg = message_scaled_sign(m.bits, scale_at(seed, r), d);
-            break;
-        case MessageKind::sparse_fp32:
-            for (size_t i = 0; i < d; ++i)
-                if (vote_at(p, kind, seed, r, P, i)) m.indices.push_back(uint32_t(i)), m.values.push_back(value_at(seed, r, i));
-            m.msg = message_sparse_fp32(m.indices, m.values, d);
-            break;
-        case MessageKind::ternary:
-            m.voted.assign(words, 0);
-            m.positive.assign(words, 0);
-            for (size_t i = 0; i < d; ++i) {
-                int v = vote_at(p, kind, seed, r, P, i);
-                if (v) set_bit(&m.voted, i);
-                if (v > 0) set_bit(&m.positive, i);
-            }
-            m.msg = message_ternary(m.voted, m.positive, d);
-            break;
-        case MessageKind::sparse:
-            for (size_t i = 0; i < d; ++i) {
-                int v = vote_at(p, kind, seed, r, P, i);
-                if (!v) continue;
-                if (m.indices.size() % 64 == 0) m.signs.push_back(0);
-                if (v > 0) set_bit(&m.signs, m.indices.size());
-                m.indices.push_back(uint32_t(i));
-            }
-            m.msg = message_sparse(m.indices, m.signs, d);
-            break;
-    }
-    return m;
-}
-
-Update reference_update(Pattern p, MessageKind kind, uint64_t seed, int P, size_t d) {
-    Update u;
-    size_t words = bitmap_words(d);
-    if (kind == MessageKind::fp32 || kind == MessageKind::scaled_sign || kind == MessageKind::sparse_fp32) {
-        u.kind = MessageKind::fp32;
-        for (size_t i = 0; i < d; ++i) {
-            float sum = 0;  // multiples of 0.25: exact in any order
-            for (int r = 0; r < P; ++r) sum += contribution_at(p, kind, seed, r, P, i);
-            u.values.push_back(sum / float(P));
-        }
-        return u;
-    }
-    u.kind = kind == MessageKind::sign ? MessageKind::sign : MessageKind::ternary;
-    if (u.kind == MessageKind::sign) u.bits.assign(words, 0);
-    else u.voted.assign(words, 0), u.positive.assign(words, 0);
-    for (size_t i = 0; i < d; ++i) {
-        int sum = 0;
-        for (int r = 0; r < P; ++r) sum += vote_at(p, kind, seed, r, P, i);
-        if (u.kind == MessageKind::sign) {
-            if (sum >= 0) set_bit(&u.bits, i);  // tie -> +1
-        } else if (sum) {
-            set_bit(&u.voted, i);
-            if (sum > 0) set_bit(&u.positive, i);
-        }
-    }
-    return u;
 }
 
 std::string update_difference(const Update& got, const Update& want) {

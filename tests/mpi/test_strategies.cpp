@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,16 +22,16 @@ const size_t lengths[] = {0, 1, 63, 64, 65, 1000, 100003};
 struct Case {
     std::string strategy;
     MessageKind kind;
-    Pattern pattern;
+    VotePattern pattern;
     size_t d;
 };
 
-std::vector<Pattern> patterns_of(MessageKind kind) {
+std::vector<VotePattern> patterns_of(MessageKind kind) {
     switch (kind) {
-        case MessageKind::fp32: return {Pattern::random};
-        case MessageKind::scaled_sign: return {Pattern::random, Pattern::split};
-        case MessageKind::sign: return {Pattern::random, Pattern::split};
-        default: return {Pattern::random, Pattern::split, Pattern::sparse, Pattern::none};
+        case MessageKind::fp32: return {VotePattern::random};
+        case MessageKind::scaled_sign: return {VotePattern::random, VotePattern::split};
+        case MessageKind::sign: return {VotePattern::random, VotePattern::split};
+        default: return {VotePattern::random, VotePattern::split, VotePattern::sparse, VotePattern::none};
     }
 }
 
@@ -39,18 +40,18 @@ std::vector<Case> every_case() {
     for (const Strategy& s : strategy_table())
         for (int k = 0; k < message_kind_count; ++k)
             if (s.accepts & kind_bit(MessageKind(k)))
-                for (Pattern p : patterns_of(MessageKind(k)))
+                for (VotePattern p : patterns_of(MessageKind(k)))
                     for (size_t d : lengths) cases.push_back({std::string(s.name), MessageKind(k), p, d});
     return cases;
 }
 
 void PrintTo(const Case& tc, std::ostream* os) {
-    *os << tc.strategy << " " << message_kind_name(tc.kind) << " " << pattern_name(tc.pattern) << " d=" << tc.d;
+    *os << tc.strategy << " " << message_kind_name(tc.kind) << " " << vote_pattern_name(tc.pattern) << " d=" << tc.d;
 }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
     std::string name = info.param.strategy + "_" + std::string(message_kind_name(info.param.kind)) + "_" +
-                       pattern_name(info.param.pattern) + "_d" + std::to_string(info.param.d);
+                       vote_pattern_name(info.param.pattern) + "_d" + std::to_string(info.param.d);
     for (char& ch : name)
         if (ch == '-') ch = '_';
     return name;
@@ -66,10 +67,10 @@ TEST_P(StrategyVote, MatchesNaiveVoteOnEveryRank) {
     Comm& c = world();
     c.alpha_beta = test_alpha_beta;
     const uint64_t seed = 42 + tc.d;
-    OwnedMessage mine = make_message(tc.pattern, tc.kind, seed, c.rank, c.size, tc.d);
+    VoteMessage mine = vote_data_message(tc.pattern, tc.kind, seed, c.rank, c.size, tc.d);
     Update got;
     exchange(&c, *strategy_find(tc.strategy), mine.msg, &got);
-    std::string diff = update_difference(got, reference_update(tc.pattern, tc.kind, seed, c.size, tc.d));
+    std::string diff = update_difference(got, vote_data_expected(tc.pattern, tc.kind, seed, c.size, tc.d));
     EXPECT_TRUE(on_every_rank(diff.empty(), tc.strategy + ": " + diff));
     EXPECT_TRUE(same_on_every_rank(hash_update(got)));
 }
@@ -94,12 +95,12 @@ TEST_F(StrategyInput, BitsPastDAreIgnored) {
         for (const Strategy& s : strategy_table())
             for (MessageKind kind : {MessageKind::sign, MessageKind::ternary}) {
                 if (!(s.accepts & kind_bit(kind))) continue;
-                OwnedMessage mine = make_message(Pattern::random, kind, 5, c.rank, c.size, d);
+                VoteMessage mine = vote_data_message(VotePattern::random, kind, 5, c.rank, c.size, d);
                 for (std::vector<uint64_t>* bits : {&mine.bits, &mine.voted, &mine.positive})
                     if (!bits->empty()) bits->back() |= tail;
                 Update got;
                 exchange(&c, s, mine.msg, &got);
-                std::string diff = update_difference(got, reference_update(Pattern::random, kind, 5, c.size, d));
+                std::string diff = update_difference(got, vote_data_expected(VotePattern::random, kind, 5, c.size, d));
                 EXPECT_TRUE(on_every_rank(diff.empty(), std::string(s.name) + " d=" + std::to_string(d) + ": " + diff));
             }
     }
@@ -127,7 +128,7 @@ TEST_F(VoteTies, SignTiesGoPlusTernaryTiesGoZero) {
         if (s.name == "allreduce" || s.name == "auto") continue;
         for (MessageKind kind : {MessageKind::sign, MessageKind::ternary}) {
             if (!(s.accepts & kind_bit(kind))) continue;
-            OwnedMessage mine = make_message(Pattern::split, kind, 7, c.rank, c.size, d);
+            VoteMessage mine = vote_data_message(VotePattern::split, kind, 7, c.rank, c.size, d);
             Update got;
             exchange(&c, s, mine.msg, &got);
             size_t wrong = 0;
@@ -176,12 +177,61 @@ TEST_F(StrategyCheck, RejectsExactlyTheImpossiblePairs) {
     EXPECT_EQ(strategy_find("ring"), nullptr);
 }
 
+// The rows are consistent: the sweep sends each a kind it takes, one row is
+// the fp32 baseline, pickers have no model of their own, and the others one
+// that is finite and positive at P = 4.
+TEST_F(StrategyCheck, RowsAreConsistent) {
+    int baselines = 0;
+    for (const Strategy& s : strategy_table()) {
+        const std::string name(s.name);
+        EXPECT_TRUE(s.accepts & kind_bit(s.sweep.kind)) << name << " is swept with a kind it does not take";
+        ASSERT_TRUE(s.exchange && s.model_bytes && s.model_rounds) << name;
+        baselines += s.fp32_baseline;
+        const double bytes = s.model_bytes(s.sweep.kind, 1 << 20, 4, 5000), rounds = s.model_rounds(4);
+        if (s.picks) {
+            EXPECT_TRUE(std::isnan(bytes) && std::isnan(rounds)) << name;
+        } else {
+            EXPECT_TRUE(bytes > 0 && std::isfinite(bytes) && rounds > 0 && std::isfinite(rounds)) << name;
+        }
+    }
+    EXPECT_EQ(baselines, 1);
+    EXPECT_TRUE(strategy_fp32_baseline().fp32_baseline);
+    EXPECT_TRUE(strategy_fp32_baseline().accepts & kind_bit(MessageKind::fp32));
+}
+
+// strategy_pick: the least seconds among the rows that take the kind, never
+// a picker, ties to the earlier row, +inf never; the one-link form is
+// model_seconds.
+TEST_F(StrategyCheck, PickTakesTheCheapestRowOfTheKind) {
+    auto only = [](const char* name) {
+        return [name](const Strategy& s) { return s.name == name ? 1.0 : std::numeric_limits<double>::infinity(); };
+    };
+    EXPECT_EQ(strategy_pick(MessageKind::sign, only("vote-rsag")), strategy_find("vote-rsag"));
+    EXPECT_EQ(strategy_pick(MessageKind::sign, only("allreduce")), nullptr);  // does not take signs
+    EXPECT_EQ(strategy_pick(MessageKind::sign, only("auto")), nullptr);       // a picker
+    EXPECT_EQ(strategy_pick(MessageKind::sign, [](const Strategy&) { return 1.0; }), strategy_find("vote-allreduce"));
+    const size_t d = 1 << 20, k = d / 100;
+    const size_t encoded = encoded_bytes_estimate(MessageKind::sparse, d, k);
+    EXPECT_EQ(encoded, indices_encode_bound(d, k));
+    EXPECT_EQ(encoded_bytes_estimate(MessageKind::sparse_fp32, d, k), 8 * k);
+    EXPECT_EQ(encoded_bytes_estimate(MessageKind::sign, d, k), 0u);
+    const AlphaBeta ab{1e-6, 1e-9};
+    const Strategy* picked = strategy_pick(MessageKind::sparse, d, 16, encoded, ab);
+    ASSERT_NE(picked, nullptr);
+    for (const Strategy& s : strategy_table()) {
+        if (s.picks || !(s.accepts & kind_bit(MessageKind::sparse))) continue;
+        EXPECT_LE(model_seconds(*picked, MessageKind::sparse, d, 16, encoded, ab),
+                  model_seconds(s, MessageKind::sparse, d, 16, encoded, ab))
+            << s.name;
+    }
+}
+
 TEST_F(PayloadBytes, CountTheBuffersHandedToMpi) {
     Comm& c = world();
     const size_t d = 1000;  // 2 tiles: 16 words per bitmap
     const size_t P = size_t(c.size);
-    OwnedMessage fp32 = make_message(Pattern::random, MessageKind::fp32, 1, c.rank, c.size, d);
-    OwnedMessage sign = make_message(Pattern::random, MessageKind::sign, 1, c.rank, c.size, d);
+    VoteMessage fp32 = vote_data_message(VotePattern::random, MessageKind::fp32, 1, c.rank, c.size, d);
+    VoteMessage sign = vote_data_message(VotePattern::random, MessageKind::sign, 1, c.rank, c.size, d);
     Update u;
 
     bitvote::PayloadBytes before = c.bytes();
@@ -221,15 +271,15 @@ TEST_F(ModelBytes, FollowTheDesignTable) {
 TEST_F(AutoStrategy, PicksTheCheapestModelAndSaysWhich) {
     Comm& c = world();
     c.alpha_beta = {0, 1e-9};
-    auto picked = [&](const OwnedMessage& m) {
+    auto picked = [&](const VoteMessage& m) {
         Update u;
         c.auto_choice = nullptr;
         exchange(&c, *strategy_find("auto"), m.msg, &u);
         return c.auto_choice ? std::string(c.auto_choice->name) : std::string("nothing");
     };
     std::string want = c.size > 1 ? "vote-alltoall" : "vote-allreduce";  // P = 1: every model is 0, first row wins
-    std::string sign = picked(make_message(Pattern::random, MessageKind::sign, 3, c.rank, c.size, 100003));
-    std::string fp32 = picked(make_message(Pattern::random, MessageKind::fp32, 3, c.rank, c.size, 1000));
+    std::string sign = picked(vote_data_message(VotePattern::random, MessageKind::sign, 3, c.rank, c.size, 100003));
+    std::string fp32 = picked(vote_data_message(VotePattern::random, MessageKind::fp32, 3, c.rank, c.size, 1000));
     c.alpha_beta = test_alpha_beta;
     EXPECT_TRUE(on_every_rank(sign == want, "auto picked " + sign + " for signs, want " + want));
     EXPECT_TRUE(on_every_rank(fp32 == "allreduce", "auto picked " + fp32 + " for fp32"));

@@ -38,13 +38,13 @@ uint64_t count_at(const std::vector<uint64_t>& counters, unsigned w, size_t stri
 // Ranks whose vote on i is `want` (+1 or -1), ternary votes of the random pattern.
 uint64_t expected_count(MessageKind kind, size_t i, int want, int P) {
     uint64_t n = 0;
-    for (int r = 0; r < P; ++r) n += vote_at(Pattern::random, kind, seed, r, P, i) == want;
+    for (int r = 0; r < P; ++r) n += vote_data_vote(VotePattern::random, kind, seed, r, P, i) == want;
     return n;
 }
 
 // This rank's sign votes as counters of width w, one tile per element.
 std::vector<uint64_t> sign_counters(unsigned w) {
-    OwnedMessage m = make_message(Pattern::random, MessageKind::sign, seed, world().rank, world().size, d);
+    VoteMessage m = vote_data_message(VotePattern::random, MessageKind::sign, seed, world().rank, world().size, d);
     std::vector<uint64_t> counters(vote_counter_words(d, w), 0);
     put_bits(&counters, m.bits, w, 1, 0);
     return counters;
@@ -106,7 +106,7 @@ TEST_F(VoteOp, OneOpServesEveryWidth) {
 TEST_F(VoteOp, TernaryTilePairsReduceTogether) {
     Comm& c = world();
     unsigned w = c.vote.w;
-    OwnedMessage m = make_message(Pattern::random, MessageKind::ternary, seed, c.rank, c.size, d);
+    VoteMessage m = vote_data_message(VotePattern::random, MessageKind::ternary, seed, c.rank, c.size, d);
     std::vector<uint64_t> plus(m.voted.size()), minus(m.voted.size());
     for (size_t i = 0; i < plus.size(); ++i) plus[i] = m.voted[i] & m.positive[i], minus[i] = m.voted[i] & ~m.positive[i];
     std::vector<uint64_t> counters(2 * vote_counter_words(d, w), 0);

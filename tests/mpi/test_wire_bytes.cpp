@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -32,7 +33,6 @@
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
 #include "mpi_test.h"
-#include "sweep/sweep_data.h"
 #include "sweep/sweep_run.h"
 
 namespace bitvote::test {
@@ -101,17 +101,14 @@ std::optional<Transport> transport_of_btl_list(int nodes) {
 // One sweep row of `strategy` at size d: 3 timed exchanges after 1 warm-up.
 SweepRow measure(const char* strategy, size_t d) {
     Comm& c = world();
-    const Strategy& s = *strategy_find(strategy);
-    const MessageKind kind = sweep_kind(s);
-    const unsigned kinds = kind_bit(kind);
-    const SweepInput input = sweep_input_make(5, c.rank, d, 0.01, kinds);
-    const SweepExpected expected = c.rank == 0 ? sweep_expected_make(5, c.size, d, 0.01, kinds) : SweepExpected{};
+    const Strategy* s[] = {strategy_find(strategy)};
+    const SweepData data = sweep_data_make(c, s, 5, 0.01, d);
     SweepContext ctx;
     ctx.transport = wire_transport(c.comm);
     ctx.barrier_cost = wire_barrier_cost(c.comm);
     ctx.iters = 3;
     ctx.warmup = 1;
-    return sweep_run_row(&c, s, sweep_message(input, kind, d), expected, ctx);
+    return sweep_run_row(&c, *s[0], data, ctx);
 }
 
 // |measured - model| <= 2% of the model + 256 bytes of headers per message.
@@ -214,31 +211,53 @@ TEST_F(WireBytes, Fp32AllreduceMovesTheModelBytesAtPowersOfTwo) {
     EXPECT_TRUE(near_model(r.wire_recv, model, messages)) << describe(r, model);
 }
 
+// Every row of the table, swept as its plan says (the kind, the shared vote
+// data), gives the oracle's result on every rank: sign-allgather and
+// sparse-allgather-fp32 included, which the default list leaves out.
+TEST_F(SweepCheck, EveryStrategyIsExactOnItsSweepPlan) {
+    Comm& c = world();
+    c.alpha_beta = {1e-6, 1e-9};  // for the picker
+    std::vector<const Strategy*> all;
+    for (const Strategy& s : strategy_table()) all.push_back(&s);
+    SweepContext ctx;
+    ctx.transport = wire_transport(c.comm);
+    ctx.barrier_cost = wire_barrier_cost(c.comm);
+    for (size_t d : {size_t(1), size_t(1000), size_t(70000)}) {
+        const SweepData data = sweep_data_make(c, all, 13, 0.05, d);
+        for (const Strategy* s : all) {
+            const SweepRow row = sweep_run_row(&c, *s, data, ctx);
+            EXPECT_EQ(row.wrong, 0u) << s->name << " d=" << d;
+            EXPECT_EQ(row.kind, s->sweep.kind) << s->name;
+            EXPECT_EQ(row.picked.empty(), !s->picks) << s->name;
+        }
+    }
+}
+
 // The sweep's #wrong: the expected result itself scores 0, and each flipped
-// coordinate (or a mean that does not round back to the exact sum) scores 1.
+// coordinate (or a mean off by one ulp) scores 1.
 TEST_F(SweepCheck, CountsEveryWrongCoordinate) {
     const int P = 3;
     const size_t d = 1000;
-    const unsigned kinds = kind_bit(MessageKind::fp32) | kind_bit(MessageKind::sparse);
-    const SweepExpected e = sweep_expected_make(9, P, d, 0.5, kinds);
-    Update sign{MessageKind::sign, {}, e.majority, {}, {}};
-    Update ternary{MessageKind::ternary, {}, {}, e.voted, e.positive};
-    Update mean{MessageKind::fp32, {}, {}, {}, {}};
-    for (int32_t sum : e.sums) mean.values.push_back(float(sum) / float(P));
-    EXPECT_EQ(sweep_count_wrong(sign, MessageKind::sign, e, P, d), 0u);
-    EXPECT_EQ(sweep_count_wrong(ternary, MessageKind::sparse, e, P, d), 0u);
-    EXPECT_EQ(sweep_count_wrong(mean, MessageKind::fp32, e, P, d), 0u);
+    Update sign = vote_data_expected(VotePattern::random, MessageKind::sign, 9, P, d);
+    Update ternary = vote_data_expected(VotePattern::sparse, MessageKind::sparse, 9, P, d, 0.5);
+    Update mean = vote_data_expected(VotePattern::random, MessageKind::fp32, 9, P, d);
+    const Update sign0 = sign, ternary0 = ternary, mean0 = mean;
+    EXPECT_EQ(update_wrong_coordinates(sign, sign0, d), 0u);
+    EXPECT_EQ(update_wrong_coordinates(ternary, ternary0, d), 0u);
+    EXPECT_EQ(update_wrong_coordinates(mean, mean0, d), 0u);
     sign.bits[0] ^= 0b101;
     sign.bits[15] ^= uint64_t{1} << 39;  // coordinate 999, the last one
+    sign.bits[15] ^= uint64_t{1} << 40;  // past d: not a coordinate
     ternary.voted[3] ^= 1;
     ternary.positive[3] ^= 1;            // same coordinate: still one wrong
     ternary.positive[7] ^= 2;
-    mean.values[500] += 1.0f / P;
-    EXPECT_EQ(sweep_count_wrong(sign, MessageKind::sign, e, P, d), 3u);
-    EXPECT_EQ(sweep_count_wrong(ternary, MessageKind::sparse, e, P, d), 2u);
-    EXPECT_EQ(sweep_count_wrong(mean, MessageKind::fp32, e, P, d), 1u);
+    mean.values[500] = std::nextafter(mean.values[500], 100.0f);
+    EXPECT_EQ(update_wrong_coordinates(sign, sign0, d), 3u);
+    EXPECT_EQ(update_wrong_coordinates(ternary, ternary0, d), 2u);
+    EXPECT_EQ(update_wrong_coordinates(mean, mean0, d), 1u);
+    EXPECT_EQ(update_wrong_coordinates(mean, sign0, d), d);  // another kind: every coordinate
     sign.bits.pop_back();  // a short result: every coordinate counts as wrong
-    EXPECT_EQ(sweep_count_wrong(sign, MessageKind::sign, e, P, d), d);
+    EXPECT_EQ(update_wrong_coordinates(sign, sign0, d), d);
 }
 
 }  // namespace

@@ -1,0 +1,92 @@
+// The aggregators behind --aggregate (DESIGN.md section 3): how the ranks'
+// messages become the one update every rank applies, bit-identical on every
+// rank. One row per aggregator in the table of aggregator.cpp, one file each
+// (aggregate_<name>.cpp).
+//
+// An aggregation runs in stages; each stage is an exchange, then a combine:
+//   exchange  collective; its MPI calls go through src/comm (a strategy, or a
+//             helper of comm/collectives.h), so its bytes count where all
+//             payload is counted. The trainer times it as the `comm` phase.
+//   combine   local work on what the exchange delivered (the O(P d) weighted
+//             vote, the median). The trainer times it as the `aggregate`
+//             phase. None where the exchange decides as it goes (vote).
+// vote      1 stage: the --strategy's exchange; no combine.
+// weighted  1 stage: allgather of the sign bitmaps; combine: SignSGD-FV's vote.
+// median    1 stage: allgather of the fp32 vectors; combine: coordinate median.
+// A two-stage aggregator (DETOX: a vote or median inside each group of R
+// ranks, then a robust rule across the groups) makes its sub-communicators
+// in `open` (comm_split: their bytes count in the run's Comm) into
+// AggregateState::sub, and hands stage 0's result to stage 1 in its state.
+//
+//   AggregateState a = aggregate_open(&comm, AggregateKind::weighted, *strategy);  // collective
+//   for (int s = 0; s < a.row->stages; ++s) {
+//       aggregate_exchange(&a, s, msg, &update);  // comm phase
+//       if (a.row->combine) aggregate_combine(&a, s, msg, &update);  // aggregate phase
+//   }
+//   aggregate(&a, msg, &update);                  // the same loop, untimed (tests)
+//   aggregate_close(&a);                          // collective: frees a.sub
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "comm/strategy.h"
+
+namespace bitvote {
+
+enum class AggregateKind { vote, weighted, median };
+
+struct AggregateState;
+
+// One row of the aggregator table.
+struct Aggregator {
+    AggregateKind kind = AggregateKind::vote;
+    std::string_view name;   // --aggregate value
+    std::string_view what;   // one line for --help
+    unsigned accepts = 0;    // kind_bit() of each MessageKind it aggregates
+    bool uses_strategy = false;  // its exchange is --strategy's (which then decides what it takes)
+    int stages = 1;
+    void (*open)(AggregateState* a) = nullptr;  // collective, once; nullptr: nothing to set up
+    void (*exchange)(AggregateState* a, int stage, const Message& msg, Update* out) = nullptr;
+    void (*combine)(AggregateState* a, int stage, const Message& msg, Update* out) = nullptr;  // nullptr: none
+};
+
+// An aggregator's run state: made by aggregate_open, rank-local but for `sub`.
+struct AggregateState {
+    const Aggregator* row = nullptr;
+    Comm* comm = nullptr;                // the run's communicator; outlives the state
+    const Strategy* strategy = nullptr;  // vote: the exchange
+    int64_t rounds = 0;                  // weighted: aggregations so far
+    std::vector<uint64_t> agreed;        // weighted: [P] coordinates where rank r agreed with the decision
+    std::vector<uint64_t> cast;          // weighted: [P] coordinates rank r voted on
+    std::vector<uint64_t> all_bits;      // [P][bitmap_words(d)] gathered sign bitmaps
+    std::vector<float> all_values;       // [P][d] gathered fp32 values
+    std::vector<Comm> sub;               // a multi-stage aggregator's sub-communicators (comm_split)
+};
+
+std::span<const Aggregator> aggregator_table();
+const Aggregator& aggregator_of(AggregateKind k);
+std::string_view aggregate_name(AggregateKind k);
+bool aggregate_parse(std::string_view name, AggregateKind* out);
+std::vector<std::string_view> aggregate_names();  // the table's names, for flags and help
+
+// Collective on *c. `strategy` is the exchange of an aggregator that uses one.
+AggregateState aggregate_open(Comm* c, AggregateKind k, const Strategy& strategy);
+// Collective: stage s of every rank's message; msg.kind must be one the row
+// accepts (else a fatal error). Same stage, kind and d on every rank.
+void aggregate_exchange(AggregateState* a, int stage, const Message& msg, Update* out);
+// Local: what stage s's exchange delivered -> *out (a no-op without a combine).
+void aggregate_combine(AggregateState* a, int stage, const Message& msg, Update* out);
+// Collective: every stage, exchange then combine.
+void aggregate(AggregateState* a, const Message& msg, Update* out);
+// Collective: frees the sub-communicators.
+void aggregate_close(AggregateState* a);
+
+// weighted: the weight of rank r this round, clip(log(q_r / (1 - q_r)), +-10),
+// 1 for the first weighted_warmup_rounds rounds.
+inline constexpr int64_t weighted_warmup_rounds = 100;
+double aggregate_weight(const AggregateState& a, int r);
+
+}  // namespace bitvote
