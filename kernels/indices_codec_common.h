@@ -22,11 +22,7 @@
 #include <cstring>
 
 #include "indices_codec_format.h"
-#include "tiers.h"
-
-#ifndef BITVOTE_TIER
-#error "define BITVOTE_TIER and the tier's primitives before including a generic body (kernels/tiers.h)"
-#endif
+#include "tier_body.h"
 
 namespace bitvote::BITVOTE_TIER {
 namespace {

@@ -12,11 +12,7 @@
 #include <immintrin.h>
 
 #include "prefetch.h"
-#include "tiers.h"
-
-#ifndef BITVOTE_TIER
-#error "define BITVOTE_TIER and the tier's primitives before including a generic body (kernels/tiers.h)"
-#endif
+#include "tier_body.h"
 
 namespace bitvote::BITVOTE_TIER {
 
