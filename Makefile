@@ -52,7 +52,10 @@ APP_LIBS    := $(HDF5_LIBS) $(DNNL_LIBS) -lz
 # Kernel objects link in this order, tiers last and avx512 after avx2: where a
 # tier's translation unit and an earlier one both instantiate the same inline
 # or template function (std::sort, ...), the linker keeps the first copy, so
-# code built with -mavx512* never stands in for the scalar or avx2 one.
+# code built with -mavx512* never stands in for the scalar or avx2 one. That is
+# the second line of defence: the tiers' shared bodies keep their helpers in
+# the tier's own namespace (kernels/tiers.h), and tests/e2e/tier_symbols.sh
+# checks that no tier object defines a weak symbol another tier also defines.
 KERNEL_TIER_SRC := $(foreach t,scalar avx2 avx512,$(wildcard kernels/*_$(t).cpp))
 KERNEL_SRC := $(filter-out $(KERNEL_TIER_SRC),$(wildcard kernels/*.cpp)) $(KERNEL_TIER_SRC)
 APP_SRC    := $(filter-out src/main.cpp,$(wildcard src/*.cpp src/*/*.cpp datasets/*.cpp))

@@ -1,18 +1,25 @@
-// indices_encode / indices_decode for the avx2 tier: the buffered codec of
-// indices_codec_fast.h, compiled with this tier's flags.
-#include "indices_codec_fast.h"
+// indices_encode / indices_decode, AVX2: the buffered codec of
+// kernels/indices_codec_common.h; its input check compares 8 indices at a time.
+#include <immintrin.h>
+
 #include "tiers.h"
 
 namespace bitvote::avx2 {
+namespace {
 
-size_t indices_encode(std::span<const uint32_t> idx, std::span<const uint64_t> signs, uint32_t d,
-                      std::span<uint8_t> out) {
-    return fast_encode(idx, signs, d, out);
+constexpr size_t increasing_lanes = 8;
+
+// Whether p[0] < p[1] < ... < p[8], unsigned (as signed, both sides offset by 2^31).
+bool increasing(const uint32_t* p) {
+    const __m256i bias = _mm256_set1_epi32(INT32_MIN);
+    __m256i cur = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1));
+    __m256i prev = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    __m256i gt = _mm256_cmpgt_epi32(_mm256_xor_si256(cur, bias), _mm256_xor_si256(prev, bias));
+    return _mm256_movemask_epi8(gt) == -1;
 }
 
-CodecStatus indices_decode(std::span<const uint8_t> in, uint32_t d, std::span<uint32_t> idx_out,
-                           std::span<uint64_t> signs_out, size_t* k_out) {
-    return fast_decode(in, d, idx_out, signs_out, k_out);
-}
-
+}  // namespace
 }  // namespace bitvote::avx2
+
+#define BITVOTE_TIER avx2
+#include "indices_codec_common.h"

@@ -1,18 +1,21 @@
-// indices_encode / indices_decode for the avx512 tier: the buffered codec of
-// indices_codec_fast.h, compiled with this tier's flags.
-#include "indices_codec_fast.h"
+// indices_encode / indices_decode, AVX-512: the buffered codec of
+// kernels/indices_codec_common.h; its input check compares 16 indices at a time.
+#include <immintrin.h>
+
 #include "tiers.h"
 
 namespace bitvote::avx512 {
+namespace {
 
-size_t indices_encode(std::span<const uint32_t> idx, std::span<const uint64_t> signs, uint32_t d,
-                      std::span<uint8_t> out) {
-    return fast_encode(idx, signs, d, out);
+constexpr size_t increasing_lanes = 16;
+
+// Whether p[0] < p[1] < ... < p[16], unsigned.
+bool increasing(const uint32_t* p) {
+    return _mm512_cmpgt_epu32_mask(_mm512_loadu_si512(p + 1), _mm512_loadu_si512(p)) == 0xffff;
 }
 
-CodecStatus indices_decode(std::span<const uint8_t> in, uint32_t d, std::span<uint32_t> idx_out,
-                           std::span<uint64_t> signs_out, size_t* k_out) {
-    return fast_decode(in, d, idx_out, signs_out, k_out);
-}
-
+}  // namespace
 }  // namespace bitvote::avx512
+
+#define BITVOTE_TIER avx512
+#include "indices_codec_common.h"

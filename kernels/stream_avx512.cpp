@@ -1,45 +1,31 @@
-// Roofline references, AVX-512: stream_sum in the order of scalar::stream_sum
-// (64 lane sums = 4 zmm accumulators, the same pairwise tree, the tail in order).
+// Roofline references, AVX-512: 64 lane sums = 4 zmm accumulators
+// (kernels/stream_common.h is the loop, kernels/stream_scalar.cpp the order).
 #include <immintrin.h>
 
-#include "prefetch.h"
 #include "tiers.h"
 
 namespace bitvote::avx512 {
+namespace {
 
-float stream_sum(std::span<const float> x) {
-    size_t m = x.size() - x.size() % 64;
-    __m512 acc[4];  // acc[k] lane j = s[16k + j]
-#pragma GCC unroll 8
-    for (__m512& a : acc) a = _mm512_setzero_ps();
-    for (size_t i = 0; i < m; i += 64) {
-        prefetch_block(&x[i]);
-#pragma GCC unroll 8
-        for (int k = 0; k < 4; ++k) acc[k] = _mm512_add_ps(acc[k], _mm512_loadu_ps(&x[i + 16 * k]));
-    }
-#pragma GCC unroll 8
-    for (int h = 2; h >= 1; h /= 2)  // s[i] += s[i + 32], += s[i + 16]
-#pragma GCC unroll 8
-        for (int k = 0; k < h; ++k) acc[k] = _mm512_add_ps(acc[k], acc[k + h]);
-    __m256 s8 = _mm256_add_ps(_mm512_extractf32x8_ps(acc[0], 0), _mm512_extractf32x8_ps(acc[0], 1));  // += s[i + 8]
-    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));                 // += s[i + 4]
-    __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));                                                // += s[i + 2]
-    __m128 s1 = _mm_add_ss(s2, _mm_movehdup_ps(s2));                                                  // += s[i + 1]
-    float sum = _mm_cvtss_f32(s1);
-    for (size_t i = m; i < x.size(); ++i) sum += x[i];
-    return sum;
+struct Floats {
+    static constexpr int lanes = 16;
+    __m512 v;
+
+    static Floats zero() { return {_mm512_setzero_ps()}; }
+    static Floats set1(float c) { return {_mm512_set1_ps(c)}; }
+    static Floats load(const float* p) { return {_mm512_loadu_ps(p)}; }
+    static void store(float* p, Floats x) { _mm512_storeu_ps(p, x.v); }
+    friend Floats operator+(Floats a, Floats b) { return {_mm512_add_ps(a.v, b.v)}; }
+};
+
+// s[i] += s[i + 8], += s[i + 4].
+__m128 fold_to_4(Floats x) {
+    __m256 s8 = _mm256_add_ps(_mm512_extractf32x8_ps(x.v, 0), _mm512_extractf32x8_ps(x.v, 1));
+    return _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
 }
 
-void stream_add(std::span<float> w, float c) {
-    const __m512 c16 = _mm512_set1_ps(c);
-    size_t m = w.size() - w.size() % 64;
-    for (size_t i = 0; i < m; i += 64) {
-        prefetch_block(&w[i]);
-#pragma GCC unroll 8
-        for (int k = 0; k < 4; ++k)
-            _mm512_storeu_ps(&w[i + 16 * k], _mm512_add_ps(_mm512_loadu_ps(&w[i + 16 * k]), c16));
-    }
-    for (size_t i = m; i < w.size(); ++i) w[i] += c;
-}
-
+}  // namespace
 }  // namespace bitvote::avx512
+
+#define BITVOTE_TIER avx512
+#include "stream_common.h"

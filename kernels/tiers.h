@@ -1,6 +1,19 @@
 // The per-tier kernel entry points, declared once for each tier namespace.
 // kernels/<kernel>_<tier>.cpp define them; kernels/dispatch.cpp puts them in a
 // KernelTable. Only the dispatch and the kernel files include this header.
+//
+// The SIMD tiers share one body per kernel (simdjson-style): where avx2 and
+// avx512 differ only in their instructions, kernels/<kernel>_common.h is the
+// generic body, written over a few primitives (a vector type, a compare). A
+// tier's file <kernel>_<tier>.cpp defines those primitives in bitvote::<tier>,
+// then `#define BITVOTE_TIER <tier>` and includes the body, which defines the
+// entry points in bitvote::BITVOTE_TIER and its helpers in an anonymous
+// namespace inside it. So every copy is the tier's own, compiled with its
+// flags, and only the entry points have external linkage: tests/e2e/
+// tier_symbols.sh checks that no weak symbol (an inline function or template
+// instance, which the linker keeps one copy of) of one tier's objects is
+// defined by another's. sign_pack's tiers differ in more than instructions and
+// stand alone; so do the scalar files, the specification.
 #pragma once
 
 #include "kernels.h"

@@ -1,5 +1,5 @@
-// topk_select for the SIMD tiers: everything but the filtering pass, which each
-// tier writes with its own instructions (kernels/topk_select_<tier>.cpp).
+// topk_select for the SIMD tiers: everything but the filtering pass's compare,
+// which each tier writes with its own instructions (kernels/topk_select_<tier>.cpp).
 //
 // 1. Sample whole cache lines (one 64-byte line per 8 KiB) into a histogram of
 //    magnitude keys and take a threshold t a safe margin below the sample's
@@ -14,9 +14,11 @@
 //    the boundary key; a last pass in index order writes the winners, so
 //    ties at the boundary go to the lowest indices for free.
 //
-// Everything here has internal linkage: each tier's translation unit gets its
-// own copy (and its own std:: instantiations) compiled with its own flags, so
-// no AVX-512 code can end up shared with a tier meant for a CPU without it.
+// The generic body of a tier (kernels/tiers.h): topk_select_<tier>.cpp defines
+// SurvivorMask in bitvote::<tier>, sets BITVOTE_TIER and includes this file
+// last. SurvivorMask(t, span) (a threshold as in survives(): key - t < span
+// unsigned) is called on a block of 64 floats and returns bit j set iff
+// block[j] survives.
 #pragma once
 
 #include <algorithm>
@@ -27,9 +29,9 @@
 #include <memory>
 
 #include "prefetch.h"
-#include "tiers.h"
+#include "tier_body.h"
 
-namespace bitvote {
+namespace bitvote::BITVOTE_TIER {
 namespace {
 
 // |x| as an integer that orders like the magnitude: the float's bits without
@@ -38,8 +40,9 @@ constexpr uint32_t inf_key = 0x7f800000;
 inline uint32_t magnitude_key(float v) { return std::bit_cast<uint32_t>(v) & 0x7fffffff; }
 
 // Whether an element with this key survives threshold t: t <= key <= inf_key,
-// as one unsigned compare (the SIMD tiers compute the same thing per lane).
-inline bool survives(uint32_t key, uint32_t t) { return key - t < inf_key + 1 - t; }
+// as one unsigned compare, key - t < span (SurvivorMask does it per lane).
+inline uint32_t survivor_span(uint32_t t) { return inf_key + 1 - t; }
+inline bool survives(uint32_t key, uint32_t t) { return key - t < survivor_span(t); }
 
 // ---- scratch ----------------------------------------------------------------
 struct Greater {
@@ -137,7 +140,7 @@ inline uint32_t threshold_at_rank(const Sample& sample, double rank) {
     return 0;
 }
 
-// ---- filter helpers for the tiers -------------------------------------------
+// ---- filter -----------------------------------------------------------------
 // Appends the elements x[base + j] whose bit j is set in mask, lowest j first;
 // returns the new survivor count. x[base + 63] must exist. At the usual
 // survivor densities a block of 64 holds at most a few: the first three slots
@@ -161,7 +164,7 @@ inline size_t append_masked(uint64_t mask, const float* x, size_t base, Survivor
     return count;
 }
 
-// The scalar filter for the elements [begin, x.size()) a tier's vectors left.
+// The scalar filter for the elements [begin, x.size()) the vectors left.
 inline size_t append_tail(std::span<const float> x, size_t begin, uint32_t t, Survivors out, size_t count) {
     for (size_t i = begin; i < x.size(); ++i) {
         uint32_t key = magnitude_key(x[i]);
@@ -172,10 +175,10 @@ inline size_t append_tail(std::span<const float> x, size_t begin, uint32_t t, Su
     return count;
 }
 
-// The filtering pass over blocks of 64 floats: survivor_mask(block) -> bit j
-// set iff block[j] survives t (the tier's vector code), then the tail.
-template <class Mask>
-size_t filter_blocks(std::span<const float> x, uint32_t t, Survivors out, Mask survivor_mask) {
+// The filtering pass: the survivors of threshold t in index order, blocks of
+// 64 floats through the tier's SurvivorMask, then the tail.
+size_t filter_survivors(std::span<const float> x, uint32_t t, Survivors out) {
+    const SurvivorMask survivor_mask(t, survivor_span(t));
     size_t count = 0, base = 0;
     for (; base + 64 <= x.size(); base += 64) {
         prefetch_block(x.data() + base);
@@ -234,23 +237,22 @@ inline void write_winners(Survivors s, Boundary boundary, size_t k, uint32_t* ou
     }
 }
 
+}  // namespace
+
 // ---- the whole kernel -------------------------------------------------------
-// filter(x, t, survivors) -> count: a tier's filtering pass, the survivors of
-// threshold t in index order.
-template <class Filter>
-size_t select_topk(std::span<const float> x, size_t k, std::span<uint32_t> out, Filter filter) {
+size_t topk_select(std::span<const float> x, size_t k, std::span<uint32_t> out) {
     if (k == 0) return 0;
     size_t capacity = x.size() + 1;
     Survivors s{scratch.index.grow(capacity), scratch.key.grow(capacity)};
     size_t count;
     if (x.size() < sample_n_min) {
-        count = filter(x, 0, s);
+        count = filter_survivors(x, 0, s);
     } else {
         Sample sample;
         sample_lines(x, &sample);
         for (double rank = first_sample_rank(sample, x.size(), k);; rank *= 16) {
             uint32_t t = threshold_at_rank(sample, rank);
-            count = filter(x, t, s);
+            count = filter_survivors(x, t, s);
             if (count >= k || t == 0) break;
         }
     }
@@ -260,5 +262,4 @@ size_t select_topk(std::span<const float> x, size_t k, std::span<uint32_t> out, 
     return k;
 }
 
-}  // namespace
-}  // namespace bitvote
+}  // namespace bitvote::BITVOTE_TIER

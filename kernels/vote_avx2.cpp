@@ -1,10 +1,9 @@
 // Majority vote on bit-sliced counters, AVX2: two ymm per plane of a tile
 // (512 coordinates); a full adder is XOR/AND/OR on both halves.
-// The kernels themselves are in vote_common.h, shared with avx512.
+// The kernels, written once over Lane, are kernels/vote_common.h.
 #include <immintrin.h>
 
 #include "tiers.h"
-#include "vote_common.h"
 
 namespace bitvote::avx2 {
 namespace {
@@ -34,22 +33,7 @@ struct Lane {
 };
 
 }  // namespace
-
-void vote_add(std::span<const uint64_t> in, std::span<uint64_t> inout, unsigned w) {
-    add_counters<Lane>(in, inout, w);
-}
-void vote_accumulate_signs(std::span<uint64_t> counters, std::span<const uint64_t> bits, unsigned w) {
-    accumulate_signs<Lane>(counters, bits, w);
-}
-void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> out) {
-    decide<Lane>(counters, w, P, out);
-}
-void vote_decide_ternary(std::span<const uint64_t> plus, std::span<const uint64_t> minus, unsigned w,
-                         std::span<uint64_t> voted, std::span<uint64_t> positive) {
-    decide_ternary<Lane>(plus, minus, w, voted, positive);
-}
-void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> out) {
-    count_majority<Lane>(bitmaps, P, out);
-}
-
 }  // namespace bitvote::avx2
+
+#define BITVOTE_TIER avx2
+#include "vote_common.h"

@@ -5,19 +5,19 @@
 // (t * w + j) * 8; bitmap words 8t .. 8t + 7 are the Lane of tile t (the last
 // one of a bitmap may be partial: missing words read as 0 and are not written).
 //
-// A Lane type L provides: L::load(p), L::store(p, v), L::zero(), L::ones(),
-// &, |, ^, andnot(a, b) = ~a & b, xor3(a, b, c) (sum bit of a full adder) and
-// maj(a, b, c) (its carry). Only vote_avx2.cpp and vote_avx512.cpp include this
-// header, each with its own Lane; everything here has internal linkage so the
-// copies compiled with different -m flags never merge at link time.
+// The generic body of a tier (kernels/tiers.h): vote_<tier>.cpp defines Lane in
+// bitvote::<tier>, sets BITVOTE_TIER and includes this file last. Lane
+// provides: Lane::load(p), Lane::store(p, v), Lane::zero(), Lane::ones(), &, |,
+// ^, ~, andnot(a, b) = ~a & b, xor3(a, b, c) (sum bit of a full adder) and
+// maj(a, b, c) (its carry).
 #pragma once
 
 #include <algorithm>
 #include <span>
 
-#include "kernels.h"
+#include "tier_body.h"
 
-namespace bitvote {
+namespace bitvote::BITVOTE_TIER {
 namespace {
 
 constexpr size_t lane_words = 8;
@@ -245,4 +245,22 @@ void count_majority(std::span<const uint64_t> bitmaps, size_t P, std::span<uint6
 #undef VOTE_INLINE
 
 }  // namespace
-}  // namespace bitvote
+
+void vote_add(std::span<const uint64_t> in, std::span<uint64_t> inout, unsigned w) {
+    add_counters<Lane>(in, inout, w);
+}
+void vote_accumulate_signs(std::span<uint64_t> counters, std::span<const uint64_t> bits, unsigned w) {
+    accumulate_signs<Lane>(counters, bits, w);
+}
+void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> out) {
+    decide<Lane>(counters, w, P, out);
+}
+void vote_decide_ternary(std::span<const uint64_t> plus, std::span<const uint64_t> minus, unsigned w,
+                         std::span<uint64_t> voted, std::span<uint64_t> positive) {
+    decide_ternary<Lane>(plus, minus, w, voted, positive);
+}
+void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> out) {
+    count_majority<Lane>(bitmaps, P, out);
+}
+
+}  // namespace bitvote::BITVOTE_TIER

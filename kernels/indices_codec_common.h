@@ -1,14 +1,18 @@
-// The fast sparse index codec, shared by the avx2 and avx512 tiers (each
-// includes it and compiles it with its own flags; internal linkage keeps the
-// copies apart). The encoder checks the input with one vector compare per 8
-// (AVX2) or 16 (AVX-512) indices, then writes through a 64-bit buffered bit
-// writer, two indices per put. The decoder reads the unary section a word at a time (tzcnt/blsr
-// per index, pdep to find the K-th one) and fetches each remainder with one
-// unaligned load at bit j*b, so the serial work per index is two adds.
+// The fast sparse index codec of the avx2 and avx512 tiers. The encoder checks
+// the input with one vector compare per 8 (AVX2) or 16 (AVX-512) indices, then
+// writes through a 64-bit buffered bit writer, two indices per put. The decoder
+// reads the unary section a word at a time (tzcnt/blsr per index, pdep to find
+// the K-th one) and fetches each remainder with one unaligned load at bit j*b,
+// so the serial work per index is two adds.
 // Measured and not kept: a branch-free byte-granular writer (slower: longer
 // dependency chain), and a two-pass decoder with AVX-512 gathers of the
 // remainders and a vector prefix sum (slower than the fused loop).
 // Format: kernels/indices_codec_format.h.
+//
+// The generic body of a tier (kernels/tiers.h): indices_codec_<tier>.cpp
+// defines in bitvote::<tier> `increasing_lanes` and `increasing(p)`: whether
+// p[0] < p[1] < ... < p[increasing_lanes] (unsigned), one vector compare; it
+// sets BITVOTE_TIER and includes this file last.
 #pragma once
 
 #include <immintrin.h>
@@ -18,8 +22,9 @@
 #include <cstring>
 
 #include "indices_codec_format.h"
+#include "tier_body.h"
 
-namespace bitvote {
+namespace bitvote::BITVOTE_TIER {
 namespace {
 
 // Little-endian 64 bits at byte `byte` of in; bytes past the end read as 0.
@@ -82,24 +87,12 @@ struct FastBitWriter {
 };
 
 // Whether idx is strictly increasing and below d: one compare of idx[j..]
-// with idx[j-1..] per vector (the tier's widest unsigned compare).
+// with idx[j-1..] per vector (the tier's increasing()).
 inline bool fast_indices_valid(std::span<const uint32_t> idx, uint32_t d) {
     size_t k = idx.size(), j = 1;
     if (k == 0) return true;
-#if defined(__AVX512F__)
-    for (; j + 16 <= k; j += 16) {
-        __m512i cur = _mm512_loadu_si512(idx.data() + j), prev = _mm512_loadu_si512(idx.data() + j - 1);
-        if (_mm512_cmpgt_epu32_mask(cur, prev) != 0xffff) return false;
-    }
-#else
-    const __m256i bias = _mm256_set1_epi32(INT32_MIN);  // unsigned order as signed
-    for (; j + 8 <= k; j += 8) {
-        __m256i cur = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx.data() + j));
-        __m256i prev = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx.data() + j - 1));
-        __m256i gt = _mm256_cmpgt_epi32(_mm256_xor_si256(cur, bias), _mm256_xor_si256(prev, bias));
-        if (_mm256_movemask_epi8(gt) != -1) return false;
-    }
-#endif
+    for (; j + increasing_lanes <= k; j += increasing_lanes)
+        if (!increasing(idx.data() + j - 1)) return false;
     for (; j < k; ++j)
         if (idx[j] <= idx[j - 1]) return false;
     return idx[k - 1] < d;
@@ -108,8 +101,10 @@ inline bool fast_indices_valid(std::span<const uint32_t> idx, uint32_t d) {
 // Gap g_j of an index list already checked.
 inline uint32_t fast_gap(std::span<const uint32_t> idx, size_t j) { return idx[j] - (j ? idx[j - 1] + 1 : 0); }
 
-inline size_t fast_encode(std::span<const uint32_t> idx, std::span<const uint64_t> signs, uint32_t d,
-                          std::span<uint8_t> out) {
+}  // namespace
+
+size_t indices_encode(std::span<const uint32_t> idx, std::span<const uint64_t> signs, uint32_t d,
+                      std::span<uint8_t> out) {
     indices_check_encode_args(idx, signs, d, out);
     if (!fast_indices_valid(idx, d))
         for (size_t j = 0; j < idx.size(); ++j) indices_gap(idx, j, d);  // fails at the first bad index
@@ -130,6 +125,8 @@ inline size_t fast_encode(std::span<const uint32_t> idx, std::span<const uint64_
     if (j < k) w.put_unary(fast_gap(idx, j) >> b);
     return header + w.finish();
 }
+
+namespace {
 
 // Decodes the unary section (from bit k*(b+1) of body) into the k indices,
 // adding the remainders; false when body ends before the k-th one. Sets the
@@ -164,8 +161,10 @@ inline void fast_copy_signs(std::span<const uint8_t> body, uint64_t start, uint6
         out[i] = _bzhi_u64(fast_load_bits64(body, start + 64 * i), unsigned(std::min<uint64_t>(64, k - 64 * i)));
 }
 
-inline CodecStatus fast_decode(std::span<const uint8_t> in, uint32_t d, std::span<uint32_t> idx_out,
-                               std::span<uint64_t> signs_out, size_t* k_out) {
+}  // namespace
+
+CodecStatus indices_decode(std::span<const uint8_t> in, uint32_t d, std::span<uint32_t> idx_out,
+                           std::span<uint64_t> signs_out, size_t* k_out) {
     *k_out = 0;
     IndicesHeader h;
     if (CodecStatus s = indices_header_read(in, d, idx_out.size(), signs_out.size(), &h); s != CodecStatus::ok)
@@ -187,5 +186,4 @@ inline CodecStatus fast_decode(std::span<const uint8_t> in, uint32_t d, std::spa
     return CodecStatus::ok;
 }
 
-}  // namespace
-}  // namespace bitvote
+}  // namespace bitvote::BITVOTE_TIER
