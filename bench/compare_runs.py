@@ -12,6 +12,8 @@ import json
 import os
 import sys
 
+from run_files import phases_of
+
 
 def load(path):
     if os.path.isdir(path):
@@ -28,16 +30,6 @@ def size(b):
             return f"{b:.0f} {unit}" if unit == "B" else f"{b:.2f} {unit}"
         b /= 1000
 
-
-def phases_of(runs):
-    """The phase names, in the order the runs' time_share lists them (bitvote
-    writes one key per phase, in the order a step runs them; src/base/phase.h)."""
-    names = []
-    for r in runs:
-        for phase in r.get("time_share") or {}:
-            if phase not in names:
-                names.append(phase)
-    return names
 
 
 def share(phase):

@@ -43,6 +43,8 @@ import os
 import statistics
 import sys
 
+from run_files import phases_of
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -127,16 +129,6 @@ def find_runs(inputs):
                 sweeps.append(r)
     return sweeps, trains
 
-
-def phases_of(summaries):
-    """The phase names, in the order the summaries' time_share lists them (bitvote
-    writes one key per phase, in the order a step runs them; src/base/phase.h)."""
-    names = []
-    for s in summaries:
-        for p in s.get("time_share") or {}:
-            if p not in names:
-                names.append(p)
-    return names
 
 
 def med(values):
