@@ -100,15 +100,18 @@ def say_gap(rows, a, b):
 
 
 def tta_row(path, rate, label):
-    """Cells of one row of the time-to-accuracy table under '### <rate> ...'."""
+    """One row of the time-to-accuracy table under '### <rate> ...', keyed by its header's cells."""
     if not path or not os.path.exists(path):
         return None
-    section = None
+    section, header = None, None
+    cells = lambda line: [c.strip() for c in line.strip().strip("|").split("|")]
     for line in open(path):
         if line.startswith("### "):
-            section = line.split()[1]
-        elif section == rate and line.startswith(f"| {label} |"):
-            return [c.strip() for c in line.strip().strip("|").split("|")]
+            section, header = line.split()[1], None
+        elif section == rate and line.startswith("| method |"):
+            header = cells(line)
+        elif section == rate and header and line.startswith(f"| {label} |"):
+            return dict(zip(header, cells(line)))
     return None
 
 
@@ -123,7 +126,8 @@ def verdict(claim, rows, tta, b_rows):
         sgd, sig = tta_row(tta, "1gbit", "sgd"), tta_row(tta, "1gbit", "signum-vote-alltoall")
         if sgd and sig:
             lines.append(f"On the emulated 1 Gbit/s cluster (cnn, 4 hosts, bench/time_to_accuracy.sh): sgd reaches 88% "
-                         f"in {sgd[2]}, signum over vote-alltoall in {sig[2]} ({sig[4]}), final {sig[5]} vs {sgd[5]}.")
+                         f"in {sgd['time to 88%']}, signum over vote-alltoall in {sig['time to 88%']} "
+                         f"({sig['× sgd to 88%']}), final {sig['final accuracy']} vs {sgd['final accuracy']}.")
         return lines
     if claim == "b":
         lines = []
