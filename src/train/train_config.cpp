@@ -1,6 +1,7 @@
 // `bitvote train` flags: one declaration per flag, onto the CLI11 subcommand.
 #include "train/train_config.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "base/flag_values.h"
@@ -87,6 +88,10 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag(app, "--local-steps T", &m.local_steps, in_range(1, 1000),
          "magsparse: T local SGD steps per exchange, sending the model difference");
     flag(app, "--local-lr LR", &c->local_lr, positive(), "lr of those local steps", "sgd's default lr");
+    flag_switch(app, "--overlap", &c->overlap,
+                "exchange gradient buckets (last layers first) while backward runs (DDP-style)");
+    flag(app, "--bucket-kb K", &c->bucket_kb, in_range(1, 1 << 20),
+         "--overlap: bucket cap in KiB of fp32 gradient (the first bucket is K/16); a layer is never split");
     flags_check(app, [c] { return train_config_check(*c); });
 }
 
@@ -97,7 +102,13 @@ std::string train_config_check(const TrainConfig& c) {
         return "--local-steps " + std::to_string(m.local_steps) + " applies to --method magsparse only";
     if (c.byzantine > 0 && !c.attack_given) return "--byzantine " + std::to_string(c.byzantine) + " needs --attack";
     if (c.byzantine > 0) return attack_check(m.kind, c.attack);
+    if (c.overlap && c.aggregate != AggregateKind::vote)
+        return "--overlap needs --aggregate vote (weighted and median gather whole vectors)";
+    if (c.overlap && m.local_steps > 1) return "--overlap cannot run with --local-steps (the message is not a gradient)";
+    if (c.overlap && c.byzantine > 0) return "--overlap cannot run with --byzantine";
     return "";
 }
+
+size_t first_bucket_bytes(int64_t bucket_kb) { return size_t(std::max<int64_t>(1, bucket_kb / 16)) * 1024; }
 
 }  // namespace bitvote

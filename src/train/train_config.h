@@ -40,7 +40,13 @@ struct TrainConfig {
     int64_t byzantine = 0;            // the last N ranks send corrupted messages
     AttackKind attack = AttackKind::flip;
     bool attack_given = false;
+    bool overlap = false;             // exchange each bucket while backward runs (DDP-style)
+    int64_t bucket_kb = 1024;         // --overlap bucket cap, KiB of fp32 gradient
 };
+
+// The first bucket's cap (bytes): DDP starts with a small bucket (1 of 25 MiB)
+// so the first exchange starts early; here 1/16 of --bucket-kb, at least 1 KiB.
+size_t first_bucket_bytes(int64_t bucket_kb);
 
 // Declares train's flags on `app` (the `train` subcommand): parsing fills
 // *cfg, then train_config_check runs. --data is required.
