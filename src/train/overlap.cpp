@@ -5,15 +5,21 @@
 namespace bitvote {
 
 Overlap overlap_open(const MethodConfig& mc, std::span<const Segment> segments, size_t bucket_bytes,
-                     size_t first_bytes, Comm* comm, const Strategy& strategy) {
+                     size_t first_bytes, Comm* comm, const Strategy& strategy, OverlapProgress progress) {
     Overlap ov;
     const std::vector<LayerSpan> layers = layer_spans(segments);
     ov.buckets = method_per_layer(mc.kind) ? bucket_plan(layers, bucket_bytes, first_bytes) : bucket_whole(layers);
     for (const Bucket& b : ov.buckets)
         ov.methods.push_back(method_make_part(mc, segments.subspan(b.first_segment, b.segments), b.offset, b.count));
     ov.updates.resize(ov.buckets.size());
-    ov.thread = exchange_thread_open(comm, strategy);
+    ov.progress = progress;
+    if (progress == OverlapProgress::thread) ov.thread = exchange_thread_open(comm, strategy);
+    else ov.requests = exchange_requests_open(comm);
     return ov;
+}
+
+void overlap_progress(Overlap* ov) {
+    if (ov->requests) exchange_requests_progress(ov->requests);
 }
 
 bool overlap_bucket_ready(const Overlap& ov, size_t ready_from) {
@@ -24,12 +30,21 @@ void overlap_post_next(Overlap* ov, std::span<const float> grad, int64_t step) {
     const size_t i = ov->next++;
     const Bucket& b = ov->buckets[i];
     const Message msg = method_compress(&ov->methods[i], grad.subspan(b.offset, b.count), step);
-    exchange_thread_post(ov->thread, msg, &ov->updates[i]);
+    if (ov->thread) {
+        exchange_thread_post(ov->thread, msg, &ov->updates[i]);
+        return;
+    }
+    if (i == 0) ov->first_post = std::chrono::steady_clock::now();
+    exchange_requests_post(ov->requests, msg, &ov->updates[i]);
 }
 
 double overlap_wait(Overlap* ov) {
-    exchange_thread_wait(ov->thread);
-    return exchange_thread_take_busy_seconds(ov->thread);
+    if (ov->thread) {
+        exchange_thread_wait(ov->thread);
+        return exchange_thread_take_busy_seconds(ov->thread);
+    }
+    exchange_requests_wait(ov->requests);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - ov->first_post).count();
 }
 
 void overlap_apply(Overlap* ov, std::span<float> weights, int64_t step) {
@@ -40,11 +55,15 @@ void overlap_apply(Overlap* ov, std::span<float> weights, int64_t step) {
     ov->next = 0;
 }
 
-const Strategy* overlap_auto_choice(const Overlap& ov) { return exchange_thread_auto_choice(ov.thread); }
+const Strategy* overlap_auto_choice(const Overlap& ov) {
+    return ov.thread ? exchange_thread_auto_choice(ov.thread) : &strategy_fp32_baseline();
+}
 
 void overlap_close(Overlap* ov) {
     if (ov->thread) exchange_thread_close(ov->thread);
+    if (ov->requests) exchange_requests_close(ov->requests);
     ov->thread = nullptr;
+    ov->requests = nullptr;
 }
 
 }  // namespace bitvote

@@ -11,27 +11,40 @@
 //   Overlap ov = overlap_open(mc, net_segments(net), bucket_kb, &comm, *strategy);  // collective
 //   float loss = net_forward_loss(&net, ...);
 //   size_t ready;
-//   while (net_backward_layer(&net, &ready))
+//   while (net_backward_layer(&net, &ready)) {
+//       overlap_progress(&ov);
 //       while (overlap_bucket_ready(ov, ready)) overlap_post_next(&ov, net_grads(net), step);
+//   }
 //   overlap_wait(&ov);
 //   overlap_apply(&ov, net_weights(net), step);
 //   overlap_close(&ov);                                 // collective, before comm_close
 #pragma once
 
+#include <chrono>
 #include <span>
 #include <vector>
 
+#include "comm/exchange_requests.h"
 #include "comm/exchange_thread.h"
 #include "compress/method.h"
 #include "train/buckets.h"
 
 namespace bitvote {
 
+// How the posted exchanges progress while backward runs (--overlap-progress):
+// `thread` runs the strategy's blocking exchange on a thread of its own (any
+// strategy); `test` posts MPI_Iallreduce and calls MPI_Test between backward
+// layers (the fp32 allreduce only).
+enum class OverlapProgress { thread, test };
+
 struct Overlap {
     std::vector<Bucket> buckets;  // reverse arena order: the order backward completes them
     std::vector<Method> methods;  // [buckets] the method's state for each bucket's floats
     std::vector<Update> updates;  // [buckets]
-    ExchangeThread* thread = nullptr;
+    OverlapProgress progress = OverlapProgress::thread;
+    ExchangeThread* thread = nullptr;      // progress thread
+    ExchangeRequests* requests = nullptr;  // progress test
+    std::chrono::steady_clock::time_point first_post;  // this step's (progress test)
     size_t next = 0;              // the next bucket to post this step
 };
 
@@ -39,19 +52,25 @@ struct Overlap {
 // of bucket_kb KiB (the first first_bytes), or one bucket for a method that is
 // not method_per_layer.
 Overlap overlap_open(const MethodConfig& mc, std::span<const Segment> segments, size_t bucket_bytes,
-                     size_t first_bytes, Comm* comm, const Strategy& strategy);
+                     size_t first_bytes, Comm* comm, const Strategy& strategy, OverlapProgress progress);
+// Between backward layers: lets MPI move the posted exchanges (MPI_Test;
+// nothing with the thread, which progresses on its own).
+void overlap_progress(Overlap* ov);
 // True if the next bucket's layers are complete: backward has written every
 // gradient from arena offset ready_from on.
 bool overlap_bucket_ready(const Overlap& ov, size_t ready_from);
 // Compresses the next bucket of grad [d] and posts its exchange.
 void overlap_post_next(Overlap* ov, std::span<const float> grad, int64_t step);
-// Waits for every posted exchange; returns the seconds the exchanges took on
-// the thread (hidden or not) since the last wait.
+// Waits for every posted exchange; returns the exchanges' seconds (hidden or
+// not): on the thread, the time it spent in them; with MPI_Test, the time from
+// the first post to the end of the wait (completion is only seen there, so
+// this is an upper bound).
 double overlap_wait(Overlap* ov);
 // Every bucket's update, on its floats of weights [d]; the next step starts
 // with the first bucket.
 void overlap_apply(Overlap* ov, std::span<float> weights, int64_t step);
-// What `auto` picked for the last bucket (nullptr for other strategies).
+// What `auto` picked for the last bucket (nullptr for other strategies; the
+// allreduce with progress test).
 const Strategy* overlap_auto_choice(const Overlap& ov);
 void overlap_close(Overlap* ov);
 

@@ -120,7 +120,8 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
 int trainer_open(Trainer* t) {
     t->comm = comm_open(MPI_COMM_WORLD);
     std::string error;
-    if (int provided = 0; t->cfg.overlap && (MPI_Query_thread(&provided), provided < MPI_THREAD_MULTIPLE))
+    if (int provided = 0; t->cfg.overlap && t->cfg.overlap_progress == OverlapProgress::thread &&
+                          (MPI_Query_thread(&provided), provided < MPI_THREAD_MULTIPLE))
         return error_exit("train", "--overlap needs MPI_THREAD_MULTIPLE, which this MPI does not provide (it gave level " +
                                        std::to_string(provided) + ")", 1);
     int64_t smallest_shard = 0;
@@ -150,7 +151,7 @@ int trainer_open(Trainer* t) {
     if (t->cfg.overlap)
         t->overlap = overlap_open(method_config(t->cfg, t->comm.rank), net_segments(t->net),
                                   size_t(t->cfg.bucket_kb) * 1024, first_bucket_bytes(t->cfg.bucket_kb), &t->comm,
-                                  *t->strategy);
+                                  *t->strategy, t->cfg.overlap_progress);
     t->timer.barrier_comm = t->cfg.timing == Timing::strict ? t->comm.comm : MPI_COMM_NULL;
     t->metrics.payload_last = t->comm.bytes();
     t->env = run_env_collect(t->comm.comm, transport, threads);
@@ -207,11 +208,13 @@ double step_overlapped(Trainer* t, int64_t step, float* loss) {
     Overlap* ov = &t->overlap;
     timer_phase(timer, Phase::comm);     wire_fence_begin(&t->wire);  // the fence spans every exchange
     timer_phase(timer, Phase::compute);  *loss = net_forward_loss(&t->net, b.images.data(), b.labels.data(), b.n);
-    for (size_t ready = 0; net_backward_layer(&t->net, &ready);)
+    for (size_t ready = 0; net_backward_layer(&t->net, &ready);) {
+        overlap_progress(ov);
         while (overlap_bucket_ready(*ov, ready)) {
             timer_phase(timer, Phase::compress); overlap_post_next(ov, net_grads(t->net), step);
             timer_phase(timer, Phase::compute);
         }
+    }
     timer_phase(timer, Phase::comm);     const double busy = overlap_wait(ov);
                                          wire_fence_end(&t->wire);
     timer_phase(timer, Phase::update);   overlap_apply(ov, net_weights(t->net), step);

@@ -92,6 +92,9 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
                 "exchange gradient buckets (last layers first) while backward runs (DDP-style)");
     flag(app, "--bucket-kb K", &c->bucket_kb, in_range(1, 1 << 20),
          "--overlap: bucket cap in KiB of fp32 gradient (the first bucket is K/16); a layer is never split");
+    flag(app, "--overlap-progress", &c->overlap_progress,
+         Choices<OverlapProgress>{{{"thread", OverlapProgress::thread}, {"test", OverlapProgress::test}}},
+         "--overlap: an exchange thread (any strategy) or MPI_Iallreduce + MPI_Test between layers (allreduce)");
     flags_check(app, [c] { return train_config_check(*c); });
 }
 
@@ -106,6 +109,12 @@ std::string train_config_check(const TrainConfig& c) {
         return "--overlap needs --aggregate vote (weighted and median gather whole vectors)";
     if (c.overlap && m.local_steps > 1) return "--overlap cannot run with --local-steps (the message is not a gradient)";
     if (c.overlap && c.byzantine > 0) return "--overlap cannot run with --byzantine";
+    // auto gives fp32 messages to the allreduce alone
+    const Strategy& s = *strategy_find(c.strategy);
+    const bool allreduce = s.fp32_baseline || (s.picks && method_message_kind(m.kind) == MessageKind::fp32);
+    if (c.overlap && c.overlap_progress == OverlapProgress::test && !allreduce)
+        return "--overlap-progress test needs --strategy " + std::string(strategy_fp32_baseline().name) +
+               " (the one exchange with a non-blocking form here); --overlap-progress thread takes any";
     return "";
 }
 

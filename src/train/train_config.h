@@ -9,6 +9,7 @@
 #include "compress/method.h"
 #include "data/data.h"
 #include "model/net.h"
+#include "train/overlap.h"  // OverlapProgress
 
 namespace CLI {
 class App;
@@ -42,6 +43,7 @@ struct TrainConfig {
     bool attack_given = false;
     bool overlap = false;             // exchange each bucket while backward runs (DDP-style)
     int64_t bucket_kb = 1024;         // --overlap bucket cap, KiB of fp32 gradient
+    OverlapProgress overlap_progress = OverlapProgress::thread;
 };
 
 // The first bucket's cap (bytes): DDP starts with a small bucket (1 of 25 MiB)
