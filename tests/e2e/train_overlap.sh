@@ -11,6 +11,8 @@
 #    overhead: payload 64 bytes (the list strategies' size word per rank and
 #    the codec's list header), wire 256 bytes (the TCP transport's headers of
 #    the extra messages), measured over TCP;
+#  - --overlap-progress test (MPI_Iallreduce) gives sgd's and topk's weights
+#    over the fp32 allreduce, and is refused for a strategy it cannot drive;
 #  - a bad --bucket-kb is refused with exit 2 and one line naming the flag.
 # sgd's mean is a sum of P floats whose rounding depends on the order MPI adds
 # them in; OpenMPI's default allreduce picks its algorithm by message size
@@ -73,6 +75,30 @@ PY
         [ "$plain_hidden" = 0.0 ] || { echo "FAIL: comm_hidden without --overlap is $plain_hidden, not 0"; exit 1; }
     done
 done
+
+# 1b. --overlap-progress test (MPI_Iallreduce + MPI_Test, the fp32 allreduce only): same
+# weights as without --overlap under OpenMPI's default algorithms (its non-blocking
+# allreduce adds each coordinate in the same order at any size, here).
+for method in sgd topk; do
+    for model in mlp cnn; do
+        steps=()
+        [ "$model" = cnn ] && steps=(--steps 4 --eval-every 4)
+        run "t-$method-$model-plain" self,vader -- --method "$method" --strategy allreduce --model "$model" "${steps[@]}"
+        want=$(checksum "t-$method-$model-plain")
+        for kb in 1 64; do
+            run "t-$method-$model-$kb" self,vader -- --method "$method" --strategy allreduce --model "$model" \
+                "${steps[@]}" --overlap --overlap-progress test --bucket-kb "$kb"
+            got=$(checksum "t-$method-$model-$kb")
+            echo "$method $model --overlap-progress test --bucket-kb $kb: $got (without: $want)"
+            [ "$got" = "$want" ] || { echo "FAIL: $method $model --overlap-progress test changed the weights"; exit 1; }
+        done
+    done
+done
+rc=0
+mpirun --oversubscribe -np 3 build/bitvote train --data "$DATA" --method signum --overlap --overlap-progress test \
+    >"$tmp/bad.log" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] && [ "$(grep -c 'bitvote train: --overlap-progress test needs' "$tmp/bad.log")" -eq 1 ] || {
+    cat "$tmp/bad.log"; echo "FAIL: signum --overlap-progress test: exit $rc, not refused"; exit 1; }
 
 # 2. Every strategy that carries the method, with --overlap (vote methods: the plain run's weights).
 mapfile -t strategies < <(build/bitvote train --help | sed -n '/^strategies (--strategy):/,/^$/p' | awk '/^  [a-z]/ {print $1}')
