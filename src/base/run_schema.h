@@ -60,6 +60,7 @@ inline constexpr char byzantine[] = "byzantine";
 inline constexpr char attack[] = "attack";                // null without --byzantine
 inline constexpr char overlap[] = "overlap";              // true with --overlap
 inline constexpr char bucket_kb[] = "bucket_kb";          // --bucket-kb (KiB); null without --overlap
+inline constexpr char overlap_progress[] = "overlap_progress";  // "thread" or "test" (as run); null without --overlap
 inline constexpr char buckets[] = "buckets";              // exchanges per step: 1 without --overlap
 
 // config and summary: where it ran.

@@ -52,7 +52,7 @@ Command command_train(CLI::App* bitvote) {
     return {app, true, [cfg] {
                 // --overlap's exchange thread calls MPI beside the main thread.
                 int provided = 0;
-                if (cfg->overlap && cfg->overlap_progress == OverlapProgress::thread) MPI_CHECK(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided));
+                if (cfg->overlap && overlap_progress_of(*cfg) == OverlapProgress::thread) MPI_CHECK(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided));
                 else MPI_CHECK(MPI_Init(nullptr, nullptr));
                 return train_run(*cfg);
             }};

@@ -13,8 +13,8 @@ Overlap overlap_open(const MethodConfig& mc, std::span<const Segment> segments, 
         ov.methods.push_back(method_make_part(mc, segments.subspan(b.first_segment, b.segments), b.offset, b.count));
     ov.updates.resize(ov.buckets.size());
     ov.progress = progress;
-    if (progress == OverlapProgress::thread) ov.thread = exchange_thread_open(comm, strategy);
-    else ov.requests = exchange_requests_open(comm);
+    if (progress == OverlapProgress::test) ov.requests = exchange_requests_open(comm);
+    else ov.thread = exchange_thread_open(comm, strategy);
     return ov;
 }
 

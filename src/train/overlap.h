@@ -34,8 +34,9 @@ namespace bitvote {
 // How the posted exchanges progress while backward runs (--overlap-progress):
 // `thread` runs the strategy's blocking exchange on a thread of its own (any
 // strategy); `test` posts MPI_Iallreduce and calls MPI_Test between backward
-// layers (the fp32 allreduce only).
-enum class OverlapProgress { thread, test };
+// layers (the fp32 allreduce only); `pick` (the flag's default) is test where
+// the exchange is the fp32 allreduce, thread elsewhere (train_config.h).
+enum class OverlapProgress { pick, thread, test };
 
 struct Overlap {
     std::vector<Bucket> buckets;  // reverse arena order: the order backward completes them

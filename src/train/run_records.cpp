@@ -62,6 +62,8 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::attack] = cfg.byzantine > 0 ? JsonRecord(std::string(attack_name(cfg.attack))) : JsonRecord();
     r[schema::overlap] = cfg.overlap;
     r[schema::bucket_kb] = cfg.overlap ? JsonRecord(cfg.bucket_kb) : JsonRecord();
+    const bool test = overlap_progress_of(cfg) == OverlapProgress::test;
+    r[schema::overlap_progress] = cfg.overlap ? JsonRecord(test ? "test" : "thread") : JsonRecord();
 }
 
 // One number per phase, keyed by its name, in Phase order.
@@ -186,8 +188,10 @@ void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunE
     std::printf("  time share        ");
     for (int p = 0; p < phase_count; ++p) std::printf(" %s %.1f%%", phase_name(Phase(p)), 100 * m.time_share[size_t(p)]);
     if (cfg.overlap)
-        std::printf("\n  overlap            %lld bucket(s) of <= %lld KiB; comm hidden behind backward %.1f%%",
-                    static_cast<long long>(out.buckets), static_cast<long long>(cfg.bucket_kb), 100 * m.comm_hidden);
+        std::printf("\n  overlap            %lld bucket(s) of <= %lld KiB (%s); comm hidden behind backward %.1f%%",
+                    static_cast<long long>(out.buckets), static_cast<long long>(cfg.bucket_kb),
+                    overlap_progress_of(cfg) == OverlapProgress::test ? "MPI_Iallreduce + MPI_Test" : "exchange thread",
+                    100 * m.comm_hidden);
     std::printf("\n  weights checksum   %s (identical on %d ranks)\n", out.checksum.c_str(), env.ranks);
     std::printf("  run                %d node(s), %d thread(s)/rank, isa %s, transport %s\n", env.nodes,
                 env.threads_per_rank, env.isa.c_str(), env.transport.c_str());

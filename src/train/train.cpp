@@ -120,7 +120,7 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
 int trainer_open(Trainer* t) {
     t->comm = comm_open(MPI_COMM_WORLD);
     std::string error;
-    if (int provided = 0; t->cfg.overlap && t->cfg.overlap_progress == OverlapProgress::thread &&
+    if (int provided = 0; t->cfg.overlap && overlap_progress_of(t->cfg) == OverlapProgress::thread &&
                           (MPI_Query_thread(&provided), provided < MPI_THREAD_MULTIPLE))
         return error_exit("train", "--overlap needs MPI_THREAD_MULTIPLE, which this MPI does not provide (it gave level " +
                                        std::to_string(provided) + ")", 1);
@@ -151,7 +151,7 @@ int trainer_open(Trainer* t) {
     if (t->cfg.overlap)
         t->overlap = overlap_open(method_config(t->cfg, t->comm.rank), net_segments(t->net),
                                   size_t(t->cfg.bucket_kb) * 1024, first_bucket_bytes(t->cfg.bucket_kb), &t->comm,
-                                  *t->strategy, t->cfg.overlap_progress);
+                                  *t->strategy, overlap_progress_of(t->cfg));
     t->timer.barrier_comm = t->cfg.timing == Timing::strict ? t->comm.comm : MPI_COMM_NULL;
     t->metrics.payload_last = t->comm.bytes();
     t->env = run_env_collect(t->comm.comm, transport, threads);

@@ -38,6 +38,13 @@ bool partition_text_parse(const std::string& text, Partition* out) {
     return true;
 }
 
+// The exchange is the fp32 allreduce: --strategy allreduce, or auto with fp32
+// messages (auto gives them to the allreduce alone).
+bool exchange_is_fp32_allreduce(const TrainConfig& c) {
+    const Strategy& s = *strategy_find(c.strategy);
+    return s.fp32_baseline || (s.picks && method_message_kind(c.method.kind) == MessageKind::fp32);
+}
+
 }  // namespace
 
 void train_flags_add(CLI::App* app, TrainConfig* c) {
@@ -93,8 +100,10 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag(app, "--bucket-kb K", &c->bucket_kb, in_range(1, 1 << 20),
          "--overlap: bucket cap in KiB of fp32 gradient (the first bucket is K/16); a layer is never split");
     flag(app, "--overlap-progress", &c->overlap_progress,
-         Choices<OverlapProgress>{{{"thread", OverlapProgress::thread}, {"test", OverlapProgress::test}}},
-         "--overlap: an exchange thread (any strategy) or MPI_Iallreduce + MPI_Test between layers (allreduce)");
+         Choices<OverlapProgress>{
+             {{"pick", OverlapProgress::pick}, {"thread", OverlapProgress::thread}, {"test", OverlapProgress::test}}},
+         "--overlap: an exchange thread (any strategy), MPI_Iallreduce + MPI_Test between layers (allreduce), "
+         "or pick: test for the fp32 allreduce, else thread");
     flags_check(app, [c] { return train_config_check(*c); });
 }
 
@@ -109,13 +118,15 @@ std::string train_config_check(const TrainConfig& c) {
         return "--overlap needs --aggregate vote (weighted and median gather whole vectors)";
     if (c.overlap && m.local_steps > 1) return "--overlap cannot run with --local-steps (the message is not a gradient)";
     if (c.overlap && c.byzantine > 0) return "--overlap cannot run with --byzantine";
-    // auto gives fp32 messages to the allreduce alone
-    const Strategy& s = *strategy_find(c.strategy);
-    const bool allreduce = s.fp32_baseline || (s.picks && method_message_kind(m.kind) == MessageKind::fp32);
-    if (c.overlap && c.overlap_progress == OverlapProgress::test && !allreduce)
+    if (c.overlap && c.overlap_progress == OverlapProgress::test && !exchange_is_fp32_allreduce(c))
         return "--overlap-progress test needs --strategy " + std::string(strategy_fp32_baseline().name) +
                " (the one exchange with a non-blocking form here); --overlap-progress thread takes any";
     return "";
+}
+
+OverlapProgress overlap_progress_of(const TrainConfig& c) {
+    if (c.overlap_progress != OverlapProgress::pick) return c.overlap_progress;
+    return exchange_is_fp32_allreduce(c) ? OverlapProgress::test : OverlapProgress::thread;
 }
 
 size_t first_bucket_bytes(int64_t bucket_kb) { return size_t(std::max<int64_t>(1, bucket_kb / 16)) * 1024; }

@@ -49,12 +49,16 @@ for method in sgd signum s3gd efsign topk; do
         want=$(checksum "$method-$model-plain")
         kbs="1 64 100000"
         [ "$model" = cnn ] && kbs="1 256"
+        progresses=pick
+        [ "$method" = sgd ] && progresses="pick thread"  # sgd's pick is test: the thread too
+        for progress in $progresses; do
         for kb in $kbs; do
             run "$method-$model-$kb" self,vader "${mca[@]}" -- --method "$method" --model "$model" "${steps[@]}" \
-                --overlap --bucket-kb "$kb"
+                --overlap --bucket-kb "$kb" --overlap-progress "$progress"
             got=$(checksum "$method-$model-$kb") buckets=$(summary "$method-$model-$kb" 's["buckets"]')
             hidden=$(summary "$method-$model-$kb" 's["comm_hidden"]')
-            echo "$method $model --bucket-kb $kb: $buckets bucket(s), checksum $got (without: $want), comm_hidden $hidden"
+            ran=$(summary "$method-$model-$kb" 's["overlap_progress"]')
+            echo "$method $model --bucket-kb $kb ($ran): $buckets bucket(s), checksum $got (without: $want), comm_hidden $hidden"
             [ "$got" = "$want" ] || { echo "FAIL: $method $model --overlap --bucket-kb $kb changed the weights"; exit 1; }
             if [ "$method" = efsign ]; then
                 [ "$buckets" = 1 ] || { echo "FAIL: efsign (a whole-vector scale) ran in $buckets buckets"; exit 1; }
@@ -70,6 +74,7 @@ bad = [r["step"] for r in steps if not (0 <= r["comm_exposed_ms"] and 0 <= r["co
 if bad or not steps:
     sys.exit(f"FAIL: step records without comm_exposed_ms / comm_busy_ms: {bad}")
 PY
+        done
         done
         plain_hidden=$(summary "$method-$model-plain" 's["comm_hidden"]')
         [ "$plain_hidden" = 0.0 ] || { echo "FAIL: comm_hidden without --overlap is $plain_hidden, not 0"; exit 1; }
