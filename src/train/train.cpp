@@ -198,17 +198,32 @@ void aggregate_phases(Trainer* t, const Message& msg) {
     wire_fence_end(&t->wire);
 }
 
+// The step of DESIGN.md 2 on the whole vector: backward to the end, then
+// compress, exchange, apply. With --local-steps T the compute phase also loads
+// the step's T - 1 further batches. Returns the loss.
+float step_whole(Trainer* t, int64_t step) {
+    PhaseTimer* timer = &t->timer;
+    Batch& b = t->batch;
+    timer_phase(timer, Phase::compute);   float loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
+                                          std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
+    timer_phase(timer, Phase::compress);  Message msg = method_compress(&t->method, grad, step);
+                                          if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
+    timer_phase(timer, Phase::comm);      aggregate_phases(t, msg);
+    timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
+    return loss;
+}
+
 // --overlap: the same phases, but each bucket's compress and exchange start as
-// soon as backward has completed its layers (the exchange thread runs them);
-// the comm phase is the wait for what backward did not hide. Returns the
-// seconds the exchanges took on the thread.
+// soon as backward has completed its layers (the progress engine moves the
+// exchanges on: train/overlap.h); the comm phase is the wait for what backward
+// did not hide. Returns the seconds the exchanges took (hidden or not).
 double step_overlapped(Trainer* t, int64_t step, float* loss) {
     PhaseTimer* timer = &t->timer;
     Batch& b = t->batch;
     Overlap* ov = &t->overlap;
     timer_phase(timer, Phase::comm);     wire_fence_begin(&t->wire);  // the fence spans every exchange
     timer_phase(timer, Phase::compute);  *loss = net_forward_loss(&t->net, b.images.data(), b.labels.data(), b.n);
-    for (size_t ready = 0; net_backward_layer(&t->net, &ready);) {
+    for (size_t ready = 0; net_backward_layer(&t->net, &ready);) {  // last layer first
         overlap_progress(ov);
         while (overlap_bucket_ready(*ov, ready)) {
             timer_phase(timer, Phase::compress); overlap_post_next(ov, net_grads(t->net), step);
@@ -221,26 +236,17 @@ double step_overlapped(Trainer* t, int64_t step, float* loss) {
     return busy;
 }
 
-// One screen, the phases in order (DESIGN.md 2). With --local-steps T the
-// compute phase also loads the step's T - 1 further batches.
+// One screen: the data, then the step's phases (step_whole, or step_overlapped
+// with --overlap), the records, the evaluation.
 void train_loop(Trainer* t) {
     PhaseTimer* timer = &t->timer;
-    Batch& b = t->batch;
     for (int64_t step = 0; step < t->facts.steps; ++step) {
         timer_start(timer);
-        timer_phase(timer, Phase::data);      batch_next(&t->loader, &b);
+        timer_phase(timer, Phase::data);  batch_next(&t->loader, &t->batch);
         float loss = 0;
-        double comm_busy = -1;  // the comm phase's time, unless the exchanges ran behind backward
-        if (t->cfg.overlap) {
-            comm_busy = step_overlapped(t, step, &loss);
-        } else {
-        timer_phase(timer, Phase::compute);   loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
-                                              std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
-        timer_phase(timer, Phase::compress);  Message msg = method_compress(&t->method, grad, step);
-                                              if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
-        timer_phase(timer, Phase::comm);      aggregate_phases(t, msg);
-        timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
-        }
+        double comm_busy = -1;  // -1: the comm phase's time (no exchange ran behind backward)
+        if (t->cfg.overlap) comm_busy = step_overlapped(t, step, &loss);
+        else loss = step_whole(t, step);
         timer_stop(timer);
         metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire, comm_busy);
         if (t->comm.rank == 0) run_files_append(&t->files, record_step(t->metrics.steps.back()));
