@@ -58,6 +58,10 @@ inline constexpr char timing[] = "timing";                // "strict" or "relaxe
 inline constexpr char local_steps[] = "local_steps";
 inline constexpr char byzantine[] = "byzantine";
 inline constexpr char attack[] = "attack";                // null without --byzantine
+inline constexpr char overlap[] = "overlap";              // true with --overlap
+inline constexpr char bucket_kb[] = "bucket_kb";          // --bucket-kb (KiB); null without --overlap
+inline constexpr char overlap_progress[] = "overlap_progress";  // "thread" or "test" (as run); null without --overlap
+inline constexpr char buckets[] = "buckets";              // exchanges per step: 1 without --overlap
 
 // config and summary: where it ran.
 inline constexpr char ranks[] = "ranks";                  // also sweep rows
@@ -79,6 +83,9 @@ inline constexpr char ms[] = "ms";
 inline constexpr char phase_ms[] = "phase_ms";            // object: phase name -> ms
 inline constexpr char payload_sent[] = "payload_sent";    // bytes handed to MPI; also bytes_per_iter, sweep rows
 inline constexpr char payload_received[] = "payload_received";  // also bytes_per_iter
+inline constexpr char comm_exposed_ms[] = "comm_exposed_ms";  // waiting for exchanges after backward
+                                                              // (the comm phase: communication not hidden)
+inline constexpr char comm_busy_ms[] = "comm_busy_ms";        // the exchanges' own time, hidden or not
 
 // eval records.
 inline constexpr char epoch[] = "epoch";
@@ -98,6 +105,8 @@ inline constexpr char fp32_bytes_per_iter[] = "fp32_bytes_per_iter";
 inline constexpr char fp32_ring_wire_bytes_per_iter[] = "fp32_ring_wire_bytes_per_iter";
 inline constexpr char compression_ratio[] = "compression_ratio";
 inline constexpr char weights_checksum[] = "weights_checksum";  // 16 hex digits
+inline constexpr char comm_hidden[] = "comm_hidden";      // 1 - sum comm_exposed_ms / sum comm_busy_ms over
+                                                          // ranks and measured steps (0 without --overlap)
 
 // sweep rows (besides strategy, ranks, transport, payload_sent, wire_sent, wire_recv).
 inline constexpr char d[] = "d";

@@ -50,7 +50,10 @@ Command command_train(CLI::App* bitvote) {
                 "same weights (checked). Prints a progress line per evaluation and a final table.",
                 train_footer());
     return {app, true, [cfg] {
-                MPI_CHECK(MPI_Init(nullptr, nullptr));
+                // --overlap's exchange thread calls MPI beside the main thread.
+                int provided = 0;
+                if (cfg->overlap && overlap_progress_of(*cfg) == OverlapProgress::thread) MPI_CHECK(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_MULTIPLE, &provided));
+                else MPI_CHECK(MPI_Init(nullptr, nullptr));
                 return train_run(*cfg);
             }};
 }

@@ -24,6 +24,11 @@ void allreduce_sum_floats(Comm* c, const float* x, float* sum, size_t n) {
     count_payload(c, n * sizeof(float), n * sizeof(float));
 }
 
+void iallreduce_sum_floats(Comm* c, const float* x, float* sum, size_t n, MPI_Request* request) {
+    MPI_CHECK(MPI_Iallreduce(x, sum, mpi_count(n, "iallreduce"), MPI_FLOAT, MPI_SUM, c->comm, request));
+    count_payload(c, n * sizeof(float), n * sizeof(float));
+}
+
 void allreduce_max_u64(Comm* c, uint64_t* x, size_t n) {
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, x, mpi_count(n, "allreduce"), MPI_UINT64_T, MPI_MAX, c->comm));
     count_payload(c, n * 8, n * 8);

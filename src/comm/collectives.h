@@ -16,6 +16,8 @@ int mpi_count(size_t n, const char* what);
 
 // sum = the sum over ranks of x. x, sum: [n] floats.
 void allreduce_sum_floats(Comm* c, const float* x, float* sum, size_t n);
+// The same, non-blocking (MPI_Iallreduce): sum is filled once *request completes.
+void iallreduce_sum_floats(Comm* c, const float* x, float* sum, size_t n, MPI_Request* request);
 // x = max over ranks, in place. x: [n].
 void allreduce_max_u64(Comm* c, uint64_t* x, size_t n);
 // counters = vote sum over ranks, in place. counters: [tiles] tiles.

@@ -93,7 +93,7 @@ Message compress_magsparse(Method* m, std::span<const float> grad, int64_t step)
 #pragma omp parallel for schedule(static)
         for (size_t j = 0; j < s.count; ++j) {
             size_t i = s.offset + j;
-            bool keep = B > 0 && draw_uniform(key, i) < std::min(1.0f, std::fabs(g[j]) / B);
+            bool keep = B > 0 && draw_uniform(key, m->arena_offset + i) < std::min(1.0f, std::fabs(g[j]) / B);
             m->values[i] = keep ? g[j] : 0.0f;
         }
     }

@@ -141,6 +141,18 @@ std::string attack_check(MethodKind k, AttackKind a) {
     return "";
 }
 
+bool method_per_layer(MethodKind k) { return k != MethodKind::efsign && k != MethodKind::noisysign; }
+
+Method method_make_part(const MethodConfig& cfg, std::span<const Segment> segments, size_t offset, size_t count) {
+    if (!method_per_layer(cfg.kind) && offset != 0)
+        fatal("method '%s' reads the whole gradient: it cannot run on a part", std::string(row(cfg.kind).name).c_str());
+    std::vector<Segment> part;
+    for (const Segment& s : segments) part.push_back({s.name, s.offset - offset, s.count});
+    Method m = method_make(cfg, part, count);
+    m.arena_offset = offset;
+    return m;
+}
+
 Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, size_t d) {
     Method m;
     m.cfg = cfg;

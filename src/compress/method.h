@@ -73,6 +73,8 @@ struct Method {
     std::vector<uint64_t> voted, positive;  // [bitmap_words(d)] ternary message
     std::vector<uint32_t> indices;     // [<= K total] sparse and sparse fp32 messages, ascending
     std::vector<uint64_t> signs;       // [bitmap_words(indices)] sparse message
+    size_t arena_offset = 0;           // arena index of coordinate 0: 0, or a bucket's first float
+                                       // (method_make_part); keys magsparse's draws
 };
 
 std::string_view method_name(MethodKind k);
@@ -100,6 +102,17 @@ std::string method_check(MethodKind k, const Strategy& s, AggregateKind a);
 std::string attack_check(MethodKind k, AttackKind a);
 
 Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, size_t d);
+// True if the method's compressor and optimizer act per layer (and per
+// coordinate within a layer): compressing and applying a run of whole layers
+// alone gives the bits the whole vector gives there. False where a rule reads
+// the whole gradient (efsign's scale ||p||_1 / d; noisysign's noise, drawn in
+// pairs of coordinates keyed by their index).
+bool method_per_layer(MethodKind k);
+// --overlap: the method of one bucket, arena floats [offset, offset + count)
+// holding whole segments (arena offsets): its state covers those floats and
+// its messages and updates are the bucket's alone (d = count). A method that
+// is not method_per_layer takes only the whole vector (offset 0, count d).
+Method method_make_part(const MethodConfig& cfg, std::span<const Segment> segments, size_t offset, size_t count);
 // "" if every gradient entry is finite, else a message naming the step, the
 // first bad index and its value.
 std::string gradient_check(std::span<const float> grad, int64_t step);

@@ -175,12 +175,38 @@ Net net_create(const ModelSpec& spec, int batch, uint64_t seed) {
 }
 
 float net_forward_backward(Net* net, const float* x, const int32_t* labels, int batch) {
+    const float loss = net_forward_loss(net, x, labels, batch);
+    size_t ready = 0;
+    while (net_backward_layer(net, &ready)) {}
+    return loss;
+}
+
+float net_forward_loss(Net* net, const float* x, const int32_t* labels, int batch) {
     Plan& plan = plan_for(net, batch, true);
     const float* logits = forward_run(net, &plan, x);
     float* diff = static_cast<float*>(DNNL_CHECK(plan.diff_logits.get_data_handle()));
     const double loss = softmax_cross_entropy(logits, labels, batch, net->spec.classes, diff);
-    DNNL_CHECK(steps_run(plan.backward, net->stream));
+    net->running = &plan;
+    net->next_mark = 0;
     return float(loss);
+}
+
+bool net_backward_layer(Net* net, size_t* ready_from) {
+    Plan* plan = net->running;
+    if (!plan || net->next_mark >= plan->marks.size()) {
+        net->running = nullptr;
+        *ready_from = 0;
+        return false;
+    }
+    const size_t begin = net->next_mark == 0 ? 0 : plan->marks[net->next_mark - 1].step_end;
+    const BackwardMark& mark = plan->marks[net->next_mark++];
+    for (size_t i = begin; i < mark.step_end; ++i) {
+        const Step& step = plan->backward[i];
+        DNNL_CHECK(step.prim.execute(net->stream, step.args));
+    }
+    DNNL_CHECK(net->stream.wait());
+    *ready_from = mark.ready_from;
+    return true;
 }
 
 void net_forward(Net* net, const float* x, int batch, float* logits) {

@@ -59,6 +59,8 @@ struct Net {
     dnnl::engine engine;
     dnnl::stream stream;
     std::map<std::pair<int, bool>, Plan> plans;  // by (batch, training), built on first use
+    Plan* running = nullptr;        // net_forward_loss's plan, until its backward ends
+    size_t next_mark = 0;           // its next BackwardMark
 };
 
 const char* model_kind_name(ModelKind kind);  // "mlp", "cnn"
@@ -75,6 +77,16 @@ Net net_create(const ModelSpec& spec, int batch, uint64_t seed);
 // x [batch, C, H, W]; labels [batch]. Returns the mean softmax cross-entropy and overwrites
 // net_grads with its gradient. Any batch size (plans are cached per size).
 float net_forward_backward(Net* net, const float* x, const int32_t* labels, int batch);
+
+// The same in pieces, for a caller that acts as each layer's gradients complete (--overlap):
+//   float loss = net_forward_loss(&net, x, labels, batch);   // forward and the loss
+//   size_t ready = 0;
+//   while (net_backward_layer(&net, &ready))                 // one layer's backward at a time,
+//       use(net_grads(net).subspan(ready));                  //   last layer first: [ready, params) done
+// net_backward_layer runs the next layer with parameters (and the layers without any that come
+// before it in backward order); false once the backward has ended (ready is then 0).
+float net_forward_loss(Net* net, const float* x, const int32_t* labels, int batch);
+bool net_backward_layer(Net* net, size_t* ready_from);
 
 // x [batch, C, H, W] -> logits [batch, classes] (inference primitives, cached per size).
 void net_forward(Net* net, const float* x, int batch, float* logits);

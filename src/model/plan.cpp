@@ -224,8 +224,14 @@ Plan plan_build(const std::vector<Layer>& layers, float* weights, float* grads, 
         plan.diff_logits = memory(logits, engine);
         plan.backward.push_back(reorder_step(plan.diff_logits, edge.diff));
     }
-    for (size_t i = layers.size(); i-- > 0;)
+    // A layer's gradients are written by its own backward steps; the layers without
+    // parameters before it (in backward order) join its mark; the last mark ends the list.
+    for (size_t i = layers.size(); i-- > 0;) {
         plan.backward.insert(plan.backward.end(), backward[i].begin(), backward[i].end());
+        if (!layers[i].weights.empty()) plan.marks.push_back({plan.backward.size(), layers[i].weights_offset});
+    }
+    if (plan.marks.empty() || plan.marks.back().step_end != plan.backward.size())
+        plan.marks.push_back({plan.backward.size(), plan.marks.empty() ? 0 : plan.marks.back().ready_from});
     return plan;
 }
 

@@ -30,12 +30,21 @@ struct Step {
 };
 using Steps = std::vector<Step>;
 
+// Where the backward steps complete a layer's gradients: after steps [0, step_end)
+// every gradient from arena offset `ready_from` to the end is written.
+struct BackwardMark {
+    size_t step_end = 0;
+    size_t ready_from = 0;  // floats into the arenas
+};
+
 struct Plan {
     dnnl::memory input;        // [batch, C, H, W] plain; its handle is set to the caller's data per run
     dnnl::memory logits;       // [batch, classes] plain
     dnnl::memory diff_logits;  // [batch, classes] plain, d loss / d logits (training plans)
     Steps forward;             // forward_training or forward_inference
     Steps backward;            // backward data and weights, last layer first (training plans)
+    std::vector<BackwardMark> marks;  // one per layer with parameters, in backward order; the
+                                      // last one ends the backward steps (training plans)
 };
 
 // Builds the primitives of `layers` for `batch` samples; a training plan has forward_training

@@ -5,7 +5,7 @@
 namespace bitvote {
 
 void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer& timer, PayloadBytes payload,
-                         const WireMeter& wire) {
+                         const WireMeter& wire, double comm_busy) {
     const PayloadBytes used = payload - m->payload_last;
     m->payload_last = payload;
     StepRecord r;
@@ -18,6 +18,8 @@ void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer&
     r.payload_received = used.received;
     r.wire_sent = wire.on ? wire.sent : 0;
     r.wire_recv = wire.on ? wire.recv : 0;
+    r.comm_exposed = r.phase[size_t(Phase::comm)];
+    r.comm_busy = comm_busy < 0 ? r.comm_exposed : comm_busy;
     m->steps.push_back(r);
 }
 
@@ -36,7 +38,7 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Com
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, slowest.data(), int(n), MPI_DOUBLE, MPI_MAX, comm));
 
     // sums over this rank's steps: phases, step seconds, payload sent/received, wire sent/recv
-    enum { step_s = phase_count, sent, received, wsent, wrecv, fields };
+    enum { step_s = phase_count, sent, received, wsent, wrecv, exposed, busy, fields };
     double sums[fields] = {};
     for (const StepRecord& r : steps) {
         for (int p = 0; p < phase_count; ++p) sums[p] += r.phase[size_t(p)];
@@ -45,6 +47,8 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Com
         sums[received] += double(r.payload_received);
         sums[wsent] += r.wire_sent;
         sums[wrecv] += r.wire_recv;
+        sums[exposed] += r.comm_exposed;
+        sums[busy] += r.comm_busy;
     }
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, sums, fields, MPI_DOUBLE, MPI_SUM, comm));
 
@@ -61,6 +65,7 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Com
     s.payload_received = sums[received] / rank_steps;
     s.wire_sent = sums[wsent] / rank_steps;
     s.wire_recv = sums[wrecv] / rank_steps;
+    s.comm_hidden = sums[busy] > 0 ? std::max(0.0, 1 - sums[exposed] / sums[busy]) : 0;
     return s;
 }
 

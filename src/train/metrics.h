@@ -22,6 +22,9 @@ struct StepRecord {
     uint64_t payload_sent = 0;                 // bytes handed to MPI in this step's exchange
     uint64_t payload_received = 0;
     double wire_sent = 0, wire_recv = 0;       // measured (tcp) or 0
+    double comm_exposed = 0;                   // seconds: the comm phase, waiting for exchanges
+    double comm_busy = 0;                      // seconds: the exchanges' own time (= comm_exposed
+                                               // unless they ran behind backward, --overlap)
 };
 
 struct Metrics {
@@ -29,8 +32,10 @@ struct Metrics {
     PayloadBytes payload_last;  // Comm's cumulative count after the previous step
 };
 
+// comm_busy: seconds the step's exchanges took where they ran (--overlap: on
+// the exchange thread); a negative value means "the comm phase itself".
 void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer& timer, PayloadBytes payload,
-                         const WireMeter& wire);
+                         const WireMeter& wire, double comm_busy = -1);
 
 // Over all ranks and the measured steps: every step but the first when there
 // are several (the first builds oneDNN plans and touches fresh memory: tens of
@@ -43,6 +48,7 @@ struct MetricsSummary {
     double payload_sent = 0;      // bytes per rank per step, mean over ranks and steps
     double payload_received = 0;
     double wire_sent = 0, wire_recv = 0;  // idem, measured; meaningful only when wire is on
+    double comm_hidden = 0;       // 1 - sum comm_exposed / sum comm_busy, all ranks and steps (>= 0)
 };
 
 // Collective over comm. rank_samples: training samples a rank uses per step

@@ -60,6 +60,10 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::local_steps] = cfg.method.local_steps;
     r[schema::byzantine] = cfg.byzantine;
     r[schema::attack] = cfg.byzantine > 0 ? JsonRecord(std::string(attack_name(cfg.attack))) : JsonRecord();
+    r[schema::overlap] = cfg.overlap;
+    r[schema::bucket_kb] = cfg.overlap ? JsonRecord(cfg.bucket_kb) : JsonRecord();
+    const bool test = overlap_progress_of(cfg) == OverlapProgress::test;
+    r[schema::overlap_progress] = cfg.overlap ? JsonRecord(test ? "test" : "thread") : JsonRecord();
 }
 
 // One number per phase, keyed by its name, in Phase order.
@@ -104,6 +108,8 @@ JsonRecord record_step(const StepRecord& s) {
     r[schema::phase_ms] = per_phase(s.phase, 1e3);
     r[schema::payload_sent] = int64_t(s.payload_sent);
     r[schema::payload_received] = int64_t(s.payload_received);
+    r[schema::comm_exposed_ms] = 1e3 * s.comm_exposed;
+    r[schema::comm_busy_ms] = 1e3 * s.comm_busy;
     return r;
 }
 
@@ -144,6 +150,8 @@ JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const R
     r[schema::fp32_ring_wire_bytes_per_iter] = fp32_ring_wire_bytes(facts.params, env.ranks);
     r[schema::compression_ratio] = m.payload_sent > 0 ? fp32 / m.payload_sent : NAN;  // null without payload
     r[schema::weights_checksum] = out.checksum;
+    r[schema::comm_hidden] = m.comm_hidden;
+    r[schema::buckets] = out.buckets;
     write_env(&r, env);
     return r;
 }
@@ -179,6 +187,11 @@ void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunE
                 m.payload_sent > 0 ? fp32 / m.payload_sent : 0);
     std::printf("  time share        ");
     for (int p = 0; p < phase_count; ++p) std::printf(" %s %.1f%%", phase_name(Phase(p)), 100 * m.time_share[size_t(p)]);
+    if (cfg.overlap)
+        std::printf("\n  overlap            %lld bucket(s) of <= %lld KiB (%s); comm hidden behind backward %.1f%%",
+                    static_cast<long long>(out.buckets), static_cast<long long>(cfg.bucket_kb),
+                    overlap_progress_of(cfg) == OverlapProgress::test ? "MPI_Iallreduce + MPI_Test" : "exchange thread",
+                    100 * m.comm_hidden);
     std::printf("\n  weights checksum   %s (identical on %d ranks)\n", out.checksum.c_str(), env.ranks);
     std::printf("  run                %d node(s), %d thread(s)/rank, isa %s, transport %s\n", env.nodes,
                 env.threads_per_rank, env.isa.c_str(), env.transport.c_str());

@@ -31,7 +31,8 @@ struct RunOutcome {
     MetricsSummary metrics;
     EvalResult eval;              // at the last step
     std::string checksum;         // hex, identical on every rank
-    std::string strategy_used;    // auto's pick, else the strategy
+    std::string strategy_used;    // auto's pick (--overlap: the last bucket's), else the strategy
+    int64_t buckets = 1;          // exchanges per step (--overlap: the bucket plan's)
 };
 
 // A float as the shortest decimal that reads back as it (0.01f -> 0.01, not

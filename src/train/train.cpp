@@ -15,6 +15,7 @@
 #include "train/evaluate.h"
 #include "train/local_steps.h"
 #include "train/metrics.h"
+#include "train/overlap.h"
 #include "train/phase_timer.h"
 #include "train/run_env.h"
 #include "train/run_files.h"
@@ -36,6 +37,7 @@ struct Trainer {
     Batch batch;
     Net net;
     Method method;
+    Overlap overlap;  // --overlap: buckets, their methods, the exchange thread; else unused
     LocalSteps local;
     const Strategy* strategy = nullptr;
     AggregateState aggregator;
@@ -118,6 +120,10 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
 int trainer_open(Trainer* t) {
     t->comm = comm_open(MPI_COMM_WORLD);
     std::string error;
+    if (int provided = 0; t->cfg.overlap && overlap_progress_of(t->cfg) == OverlapProgress::thread &&
+                          (MPI_Query_thread(&provided), provided < MPI_THREAD_MULTIPLE))
+        return error_exit("train", "--overlap needs MPI_THREAD_MULTIPLE, which this MPI does not provide (it gave level " +
+                                       std::to_string(provided) + ")", 1);
     int64_t smallest_shard = 0;
     if (!open_data(t, &smallest_shard, &error)) return error_exit("train", error, 1);
     if (std::string why = batch_error(*t, smallest_shard); !why.empty()) return usage_error_exit("train", why);
@@ -142,6 +148,10 @@ int trainer_open(Trainer* t) {
     if (aggregator_of(t->cfg.aggregate).uses_strategy && t->strategy->picks)
         t->comm.alpha_beta = alpha_beta_measure(t->comm.comm);
     t->aggregator = aggregate_open(&t->comm, t->cfg.aggregate, *t->strategy);
+    if (t->cfg.overlap)
+        t->overlap = overlap_open(method_config(t->cfg, t->comm.rank), net_segments(t->net),
+                                  size_t(t->cfg.bucket_kb) * 1024, first_bucket_bytes(t->cfg.bucket_kb), &t->comm,
+                                  *t->strategy, overlap_progress_of(t->cfg));
     t->timer.barrier_comm = t->cfg.timing == Timing::strict ? t->comm.comm : MPI_COMM_NULL;
     t->metrics.payload_last = t->comm.bytes();
     t->env = run_env_collect(t->comm.comm, transport, threads);
@@ -188,22 +198,57 @@ void aggregate_phases(Trainer* t, const Message& msg) {
     wire_fence_end(&t->wire);
 }
 
-// One screen, the phases in order (DESIGN.md 2). With --local-steps T the
-// compute phase also loads the step's T - 1 further batches.
-void train_loop(Trainer* t) {
+// The step of DESIGN.md 2 on the whole vector: backward to the end, then
+// compress, exchange, apply. With --local-steps T the compute phase also loads
+// the step's T - 1 further batches. Returns the loss.
+float step_whole(Trainer* t, int64_t step) {
     PhaseTimer* timer = &t->timer;
     Batch& b = t->batch;
+    timer_phase(timer, Phase::compute);   float loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
+                                          std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
+    timer_phase(timer, Phase::compress);  Message msg = method_compress(&t->method, grad, step);
+                                          if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
+    timer_phase(timer, Phase::comm);      aggregate_phases(t, msg);
+    timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
+    return loss;
+}
+
+// --overlap: the same phases, but each bucket's compress and exchange start as
+// soon as backward has completed its layers (the progress engine moves the
+// exchanges on: train/overlap.h); the comm phase is the wait for what backward
+// did not hide. Returns the seconds the exchanges took (hidden or not).
+double step_overlapped(Trainer* t, int64_t step, float* loss) {
+    PhaseTimer* timer = &t->timer;
+    Batch& b = t->batch;
+    Overlap* ov = &t->overlap;
+    timer_phase(timer, Phase::comm);     wire_fence_begin(&t->wire);  // the fence spans every exchange
+    timer_phase(timer, Phase::compute);  *loss = net_forward_loss(&t->net, b.images.data(), b.labels.data(), b.n);
+    for (size_t ready = 0; net_backward_layer(&t->net, &ready);) {  // last layer first
+        overlap_progress(ov);
+        while (overlap_bucket_ready(*ov, ready)) {
+            timer_phase(timer, Phase::compress); overlap_post_next(ov, net_grads(t->net), step);
+            timer_phase(timer, Phase::compute);
+        }
+    }
+    timer_phase(timer, Phase::comm);     const double busy = overlap_wait(ov);
+                                         wire_fence_end(&t->wire);
+    timer_phase(timer, Phase::update);   overlap_apply(ov, net_weights(t->net), step);
+    return busy;
+}
+
+// One screen: the data, then the step's phases (step_whole, or step_overlapped
+// with --overlap), the records, the evaluation.
+void train_loop(Trainer* t) {
+    PhaseTimer* timer = &t->timer;
     for (int64_t step = 0; step < t->facts.steps; ++step) {
         timer_start(timer);
-        timer_phase(timer, Phase::data);      batch_next(&t->loader, &b);
-        timer_phase(timer, Phase::compute);   float loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
-                                              std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
-        timer_phase(timer, Phase::compress);  Message msg = method_compress(&t->method, grad, step);
-                                              if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
-        timer_phase(timer, Phase::comm);      aggregate_phases(t, msg);
-        timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
+        timer_phase(timer, Phase::data);  batch_next(&t->loader, &t->batch);
+        float loss = 0;
+        double comm_busy = -1;  // -1: the comm phase's time (no exchange ran behind backward)
+        if (t->cfg.overlap) comm_busy = step_overlapped(t, step, &loss);
+        else loss = step_whole(t, step);
         timer_stop(timer);
-        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire);
+        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire, comm_busy);
         if (t->comm.rank == 0) run_files_append(&t->files, record_step(t->metrics.steps.back()));
         if (eval_due(*t, step + 1)) evaluate_and_report(t, step + 1);
     }
@@ -215,13 +260,16 @@ int trainer_finish(Trainer* t) {
     out.metrics = metrics_summarize(t->metrics, rank_samples(t->cfg), t->comm.comm);
     out.eval = t->last_eval;
     out.checksum = checksum_hex(weights_checksum(net_weights(t->net)));  // checked equal at the last evaluation
-    out.strategy_used = std::string(t->comm.auto_choice ? t->comm.auto_choice->name : t->strategy->name);
+    const Strategy* picked = t->cfg.overlap ? overlap_auto_choice(t->overlap) : t->comm.auto_choice;
+    out.strategy_used = std::string(picked ? picked->name : t->strategy->name);
+    out.buckets = t->cfg.overlap ? int64_t(t->overlap.buckets.size()) : 1;
     if (t->comm.rank == 0) {
         print_final_table(t->cfg, t->facts, t->env, out);
         run_files_write_summary(&t->files, record_summary(t->cfg, t->facts, t->env, out));
     }
     run_files_close(&t->files);
     aggregate_close(&t->aggregator);
+    overlap_close(&t->overlap);
     comm_close(&t->comm);
     MPI_CHECK(MPI_Finalize());
     return 0;

@@ -1,6 +1,7 @@
 // `bitvote train` flags: one declaration per flag, onto the CLI11 subcommand.
 #include "train/train_config.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "base/flag_values.h"
@@ -35,6 +36,13 @@ bool partition_text_parse(const std::string& text, Partition* out) {
         return false;
     }
     return true;
+}
+
+// The exchange is the fp32 allreduce: --strategy allreduce, or auto with fp32
+// messages (auto gives them to the allreduce alone).
+bool exchange_is_fp32_allreduce(const TrainConfig& c) {
+    const Strategy& s = *strategy_find(c.strategy);
+    return s.fp32_baseline || (s.picks && method_message_kind(c.method.kind) == MessageKind::fp32);
 }
 
 }  // namespace
@@ -87,6 +95,15 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag(app, "--local-steps T", &m.local_steps, in_range(1, 1000),
          "magsparse: T local SGD steps per exchange, sending the model difference");
     flag(app, "--local-lr LR", &c->local_lr, positive(), "lr of those local steps", "sgd's default lr");
+    flag_switch(app, "--overlap", &c->overlap,
+                "exchange gradient buckets (last layers first) while backward runs (DDP-style)");
+    flag(app, "--bucket-kb K", &c->bucket_kb, in_range(1, 1 << 20),
+         "--overlap: bucket cap in KiB of fp32 gradient (the first bucket is K/16); a layer is never split");
+    flag(app, "--overlap-progress", &c->overlap_progress,
+         Choices<OverlapProgress>{
+             {{"pick", OverlapProgress::pick}, {"thread", OverlapProgress::thread}, {"test", OverlapProgress::test}}},
+         "--overlap: an exchange thread (any strategy), MPI_Iallreduce + MPI_Test between layers (allreduce), "
+         "or pick: test for the fp32 allreduce, else thread");
     flags_check(app, [c] { return train_config_check(*c); });
 }
 
@@ -97,7 +114,21 @@ std::string train_config_check(const TrainConfig& c) {
         return "--local-steps " + std::to_string(m.local_steps) + " applies to --method magsparse only";
     if (c.byzantine > 0 && !c.attack_given) return "--byzantine " + std::to_string(c.byzantine) + " needs --attack";
     if (c.byzantine > 0) return attack_check(m.kind, c.attack);
+    if (c.overlap && c.aggregate != AggregateKind::vote)
+        return "--overlap needs --aggregate vote (weighted and median gather whole vectors)";
+    if (c.overlap && m.local_steps > 1) return "--overlap cannot run with --local-steps (the message is not a gradient)";
+    if (c.overlap && c.byzantine > 0) return "--overlap cannot run with --byzantine";
+    if (c.overlap && c.overlap_progress == OverlapProgress::test && !exchange_is_fp32_allreduce(c))
+        return "--overlap-progress test needs --strategy " + std::string(strategy_fp32_baseline().name) +
+               " (the one exchange with a non-blocking form here); --overlap-progress thread takes any";
     return "";
 }
+
+OverlapProgress overlap_progress_of(const TrainConfig& c) {
+    if (c.overlap_progress != OverlapProgress::pick) return c.overlap_progress;
+    return exchange_is_fp32_allreduce(c) ? OverlapProgress::test : OverlapProgress::thread;
+}
+
+size_t first_bucket_bytes(int64_t bucket_kb) { return size_t(std::max<int64_t>(1, bucket_kb / 16)) * 1024; }
 
 }  // namespace bitvote

@@ -9,6 +9,7 @@
 #include "compress/method.h"
 #include "data/data.h"
 #include "model/net.h"
+#include "train/overlap.h"  // OverlapProgress
 
 namespace CLI {
 class App;
@@ -40,7 +41,20 @@ struct TrainConfig {
     int64_t byzantine = 0;            // the last N ranks send corrupted messages
     AttackKind attack = AttackKind::flip;
     bool attack_given = false;
+    bool overlap = false;             // exchange each bucket while backward runs (DDP-style)
+    int64_t bucket_kb = 1024;         // --overlap bucket cap, KiB of fp32 gradient
+    OverlapProgress overlap_progress = OverlapProgress::pick;  // as asked; see overlap_progress_of
 };
+
+// The first bucket's cap (bytes): DDP starts with a small bucket (1 of 25 MiB)
+// so the first exchange starts early; here 1/16 of --bucket-kb, at least 1 KiB.
+size_t first_bucket_bytes(int64_t bucket_kb);
+
+// The progress engine --overlap runs with: --overlap-progress, or for `pick`
+// test where the exchange is the fp32 allreduce (--strategy allreduce, or auto
+// with a method that sends fp32), where it measured faster (README), and the
+// thread elsewhere.
+OverlapProgress overlap_progress_of(const TrainConfig& cfg);
 
 // Declares train's flags on `app` (the `train` subcommand): parsing fills
 // *cfg, then train_config_check runs. --data is required.
