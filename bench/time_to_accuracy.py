@@ -9,7 +9,8 @@ records' `ms` up to the first evaluation at or above a target (evaluations
 themselves are not counted). Writes DIR/time_to_accuracy.md (one table per
 rate: time to each target, speed-up over each baseline (the fp32 sgd run, and
 its overlapped twin where one ran), final accuracy, wire
-bytes per iteration per rank, step time and comm share) and
+bytes per iteration per rank, step time, comm share and the share of the
+exchange hidden behind backward) and
 DIR/time_to_accuracy.png (test accuracy against training time, a panel per
 rate), and prints the tables."""
 import argparse
@@ -61,13 +62,19 @@ def fmt_bytes(n):
     return f"{n:.0f} B"
 
 
+def hidden(summary):
+    """comm_hidden: the share of exchange time hidden behind backward (--overlap)."""
+    h = summary.get("comm_hidden")
+    return f"{100 * h:.0f}%" if isinstance(h, (int, float)) else "–"
+
+
 def table(rate, runs, targets, baselines):
     baselines = [b for b in baselines if b in runs] or baselines[:1]
     lines = [f"### {rate} per host link", "",
              "| method | " + " | ".join(f"time to {100 * t:.0f}%" for t in targets) +
              " | " + " | ".join(f"× {b} to {100 * t:.0f}%" for b in baselines for t in targets) +
-             " | final accuracy | wire sent / iter / rank | step (median) | comm share |",
-             "|---" * (5 + (1 + len(baselines)) * len(targets)) + "|"]
+             " | final accuracy | wire sent / iter / rank | step (median) | comm share | comm hidden |",
+             "|---" * (6 + (1 + len(baselines)) * len(targets)) + "|"]
     for label, run in sorted(runs.items(), key=lambda kv: (kv[0] not in baselines, kv[0])):
         s = run["summary"]
         times = [time_to(run["points"], t) for t in targets]
@@ -80,7 +87,7 @@ def table(rate, runs, targets, baselines):
                 speed.append(f"{b / t:.2f}x" if t and b else "n/a")
         lines.append(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(speed) +
                      f" | {100 * s['test_accuracy']:.2f}% | {fmt_bytes(s['bytes_per_iter']['wire_sent'])}"
-                     f" | {s['step_ms_median']:.1f} ms | {100 * s['time_share']['comm']:.0f}% |")
+                     f" | {s['step_ms_median']:.1f} ms | {100 * s['time_share']['comm']:.0f}% | {hidden(s)} |")
     return "\n".join(lines)
 
 
