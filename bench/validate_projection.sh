@@ -10,12 +10,15 @@
 #   after:     the rated model (--sweep FILE@RATE): per strategy alpha, beta
 #              and link_factor fitted on A and B, beta at C = link_factor / C + beta.
 # (Ranks yield when idle: jobs/emulated-cluster.sh mpirun-args says why.)
-# Also trains the cnn for 60 steps at C with sgd, signum and s3gd and checks
-# the step and comm times the projection predicts for them (--runs).
+# Also trains the cnn for 60 steps at C with sgd, signum and s3gd, plain and
+# with --overlap, and checks the step and comm times the projection predicts
+# for them (--runs); what hides behind backward is fitted on --overlap runs of
+# the same methods at B (--overlap-from) and checked at C.
 # Writes build/projection-validation/: the sweeps (sweep-RATE-Nh.{jsonl,txt}),
 # the project outputs, and validation.md (the table). Root (network
-# namespaces, tc); about 5 minutes on 2 cores. `--reuse`: no sweeps, only the
-# projections and the table from the sweeps already in build/projection-validation.
+# namespaces, tc); about 8 minutes on 2 cores. `--reuse`: no sweeps, only the
+# projections and the table from the sweeps already in build/projection-validation
+# (and the training runs whose directories are missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reuse=0
@@ -52,19 +55,33 @@ sweep 1gbit 2 10
 sweep 1gbit 4 10
 sweep 300mbit 4 10
 fi
-# Training steps at C, 4 hosts: cnn with fp32 sgd and two compressed methods (--runs of the projection).
-if [ $reuse = 0 ] || [ ! -d "$out/runs-300mbit" ]; then
+# Training runs on a fresh 4-host cluster: rate, directory, then METHOD:STRATEGY[:overlap]...
+train_runs() {
+    local rate=$1 dir=$2 spec method strategy flags name launch
+    shift 2
     [ -s "$data" ] || build/bitvote data fmnist --out "$data"
     trap 'jobs/emulated-cluster.sh down >/dev/null 2>&1 || true' EXIT
-    $emu up --hosts 4 --rate 300mbit >"$out/runs-300mbit.up"
+    $emu up --hosts 4 --rate "$rate" >"$out/$dir.up"
     read -r -a launch <<<"$($emu mpirun-args)"
-    for spec in sgd:allreduce signum:vote-alltoall s3gd:sparse-allgather; do
+    for spec in "$@"; do
+        IFS=: read -r method strategy flags <<<"$spec"
+        name=$method${flags:+-$flags}
         timeout --kill-after=10 300 mpirun -np 4 "${launch[@]}" "$bitvote" train --data "$PWD/$data" --model cnn \
-            --method "${spec%%:*}" --strategy "${spec#*:}" --steps 60 --test-samples 400 \
-            --out "$PWD/$out/runs-300mbit/${spec%%:*}" >"$out/runs-300mbit-${spec%%:*}.log" 2>&1
+            --method "$method" --strategy "$strategy" ${flags:+--$flags} --steps 60 --test-samples 400 \
+            --out "$PWD/$out/$dir/$name" >"$out/$dir-$name.log" 2>&1
     done
     $emu down >/dev/null
-    echo "validate_projection: training runs at 300mbit done at $((SECONDS - start)) s"
+    echo "validate_projection: training runs at $rate ($dir) done at $((SECONDS - start)) s"
+}
+# At C: cnn with fp32 sgd and two compressed methods, plain and --overlap (--runs
+# of the projection); at B: the same with --overlap, which fit what hides
+# behind backward for the C runs (--overlap-from).
+methods=(sgd:allreduce signum:vote-alltoall s3gd:sparse-allgather)
+if [ $reuse = 0 ] || [ ! -d "$out/runs-300mbit" ]; then
+    train_runs 300mbit runs-300mbit "${methods[@]}" "${methods[@]/%/:overlap}"
+fi
+if [ $reuse = 0 ] || [ ! -d "$out/runs-1gbit-overlap" ]; then
+    train_runs 1gbit runs-1gbit-overlap "${methods[@]/%/:overlap}"
 fi
 rm -f "$out"/before-* "$out"/after-*
 
@@ -83,6 +100,9 @@ done
 # Training steps at C: measured non-comm phases + each model's comm at 300 Mbit/s.
 "$bitvote" project --sweep "${plain[@]}" --runs "$out/runs-300mbit" --bandwidth 300Mbit --ranks 4 >"$out/before-runs.txt"
 "$bitvote" project --sweep "${rated[@]}" --runs "$out/runs-300mbit" --bandwidth 300Mbit --ranks 4 >"$out/after-runs.txt"
+# The --overlap runs at C again, their overlap fitted on B's runs (held out) instead of on themselves.
+"$bitvote" project --sweep "${rated[@]}" --runs "$out/runs-300mbit" --overlap-from "$out/runs-1gbit-overlap" \
+    --bandwidth 300Mbit --ranks 4 >"$out/after-overlap-runs.txt"
 
 /usr/bin/python3 - "$out" "$alpha_us" "$((SECONDS - start))" <<'PY' | tee "$out/validation.md"
 import glob, json, math, sys
@@ -136,16 +156,28 @@ def run_checks(model):
                 break
             continue
         f = line.split()
-        if len(f) >= 11:
+        if len(f) >= 17:
             rows[f[0]] = f
     return rows
-runs = {model: run_checks(model) for model in ("before", "after")}
+runs = {model: run_checks(model) for model in ("before", "after", "after-overlap")}
 print("\nTraining steps at 300 Mbit/s (cnn, 4 hosts, 60 steps; `--runs`): measured non-comm phases + each model's comm:\n")
 print("| method | strategy | measured step ms | comm ms | before: comm ms | err | after: comm ms | err | after: step err |")
 print("|---|---|---|---|---|---|---|---|---|")
 for method, f in runs["after"].items():
+    if method.endswith("+overlap"):
+        continue
     b = runs["before"].get(method)
     print(f"| {method} | `{f[1]}` | {f[5]} | {f[8]} | {b[9] if b else '-'} | {b[10] if b else '-'} | {f[9]} | {f[10]} | {f[7]} |")
+print("\nThe same methods with `--overlap` at 300 Mbit/s: the rated model's busy comm, and the exposed part "
+      "max(tau * busy, busy - window) with window and tau fitted on the `--overlap` runs at 1 Gbit/s "
+      "(`--overlap-from`, held out) or on the run itself (self: exact when the model's busy comm is):\n")
+print("| method | strategy | step ms | busy ms | model busy ms | err | hidden | exposed ms | held out: pred ms | err | hidden | step err | self: exposed err | step err |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+for method, f in runs["after-overlap"].items():
+    if not method.endswith("+overlap"):
+        continue
+    own = runs["after"][method]
+    print(f"| {method} | `{f[1]}` | {f[5]} | {f[11]} | {f[12]} | {f[13]} | {f[14]} | {f[8]} | {f[9]} | {f[10]} | {f[15]} | {f[7]} | {own[10]} | {own[7]} |")
 fit = open(glob.glob(f"{out}/after-[0-9]*.txt")[0]).read()
 print("\nThe rated fit (A and B rows; `bitvote project --sweep FILE@RATE`):\n\n```")
 print(fit[fit.index("# fit"):fit.index("# validation")].rstrip())

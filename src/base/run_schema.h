@@ -107,6 +107,8 @@ inline constexpr char compression_ratio[] = "compression_ratio";
 inline constexpr char weights_checksum[] = "weights_checksum";  // 16 hex digits
 inline constexpr char comm_hidden[] = "comm_hidden";      // 1 - sum comm_exposed_ms / sum comm_busy_ms over
                                                           // ranks and measured steps (0 without --overlap)
+inline constexpr char comm_busy_share[] = "comm_busy_share";  // sum comm_busy_ms / sum step ms: the exchanges'
+                                                              // time, hidden or not (time_share.comm w/o --overlap)
 
 // sweep rows (besides strategy, ranks, transport, payload_sent, wire_sent, wire_recv).
 inline constexpr char d[] = "d";

@@ -286,6 +286,11 @@ bool run_profile_read(const std::string& path, RunProfile* out, std::string* err
             return (*error = path + ": no " + schema::time_share + "." + phase_name(Phase(p))), false;
         out->phase_s[size_t(p)] = share * out->step_s;
     }
+    const JsonRecord* overlap = field(f, schema::overlap);
+    out->overlap = overlap && overlap->is_boolean() && overlap->get<bool>();
+    double busy_share = 0;
+    out->comm_busy_s = number_at(f, schema::comm_busy_share, &busy_share) ? busy_share * out->step_s
+                                                                         : out->phase_s[size_t(Phase::comm)];
     return true;
 }
 
@@ -303,6 +308,22 @@ bool run_files_find(std::span<const std::string> paths, std::vector<std::string>
         std::sort(out->begin() + long(before), out->end());
     }
     return true;
+}
+
+OverlapFit overlap_fit_from_run(const RunProfile& r) {
+    OverlapFit f;
+    const double busy = r.comm_busy_s, exposed = std::min(r.phase_s[size_t(Phase::comm)], busy);
+    if (!r.overlap || !(busy > 0)) return f;
+    f.fitted = true;
+    f.window_s = busy - exposed;
+    f.exposed_share = exposed / busy;
+    f.from = r.path;
+    return f;
+}
+
+double overlap_exposed_seconds(const OverlapFit& f, double comm_s, double compute_scale) {
+    if (!f.fitted) return comm_s;
+    return std::max(f.exposed_share * comm_s, comm_s - f.window_s * compute_scale);
 }
 
 double run_local_seconds(const RunProfile& r) {

@@ -96,6 +96,8 @@ struct RunProfile {
     double step_s = 0;       // step_ms_median
     std::array<double, phase_count> phase_s{};  // time_share x step_s, per step
     double payload_sent = 0;  // bytes per step per rank
+    bool overlap = false;     // --overlap: comm (phase_s) is the exposed part of the exchanges
+    double comm_busy_s = 0;   // per step, the exchanges' own time, hidden or not (comm_busy_share x step_s)
 };
 
 // path: a summary.json file. False with *error on a missing or malformed one.
@@ -104,5 +106,23 @@ bool run_profile_read(const std::string& path, RunProfile* out, std::string* err
 bool run_files_find(std::span<const std::string> paths, std::vector<std::string>* out, std::string* error);
 // Per-step time outside the exchange (s): every phase but comm.
 double run_local_seconds(const RunProfile& r);
+
+// What --overlap hid in a measured run, to carry to other links and rank
+// counts. From the run's busy (C) and exposed (E) comm per step: the window
+// W = C - E behind backward that its exchanges used, and the exposed share
+// tau = E / C. An exchange of c seconds then leaves
+//   exposed(c) = max(tau * c, c - W)
+// exact at the run's own c = C; conservative elsewhere: never more hidden
+// than the run hid (the window), nor a larger share (the last buckets, which
+// backward completes at its end, cannot hide). W scales with compute (batch).
+struct OverlapFit {
+    bool fitted = false;       // false: no overlap, exposed(c) = c
+    double window_s = 0;       // W, per step at the run's batch
+    double exposed_share = 1;  // tau
+    std::string from;          // the run's path
+};
+OverlapFit overlap_fit_from_run(const RunProfile& r);  // fitted only for an --overlap run with busy comm
+// Exposed seconds of an exchange of comm_s; compute_scale rescales the window.
+double overlap_exposed_seconds(const OverlapFit& f, double comm_s, double compute_scale = 1);
 
 }  // namespace bitvote

@@ -64,6 +64,7 @@ std::string inputs_error(const ProjectArgs& a) {
     if (rated > 0 && size_t(rated) < a.sweep_rates.size())
         return "--sweep: give every file its link rate (FILE@RATE) or none";
     if (a.sweep_paths.empty() && a.run_paths.empty()) return "give --sweep FILE... and/or --runs DIR...";
+    if (!a.overlap_paths.empty() && a.run_paths.empty()) return "--overlap-from fits runs given with --runs: give --runs";
     if (a.sweep_paths.empty() && (a.bandwidth_bytes_per_s == 0 || a.latency_s < 0))
         return "without --sweep there is nothing to fit: give --bandwidth and --latency";
     return "";
@@ -112,7 +113,18 @@ void project_flags_add(CLI::App* app, ProjectArgs* a) {
         },
         "`bitvote train --out` run files (summary.json, searched recursively): per-step\n"
         "data/compute/compress/aggregate/update time (time_share x step_ms_median), which stays with\n"
-        "the per-rank batch as P grows; comm is replaced by the model");
+        "the per-rank batch as P grows; comm is replaced by the model. An --overlap run projects\n"
+        "its method with overlap (METHOD+overlap) and fits what hides, unless --overlap-from has\n"
+        "one for its method; an sgd --overlap run adds the overlapped fp32 baseline (vs_fp32_ov)");
+    flag_values(
+        app, "--overlap-from DIR...",
+        [a](const std::string& text) {
+            a->overlap_paths.push_back(text);
+            return "";
+        },
+        "`bitvote train --overlap` run files that only fit what hides behind backward (window,\n"
+        "exposed share) per method, e.g. measured on another link: the --runs of that method are\n"
+        "then checked against a fit they took no part in");
     flag(app, "--bandwidth RATE", &a->bandwidth_bytes_per_s,
          Parsed<double>{bandwidth_parse, "a positive rate with a unit: 10Gbit, 25Gbit/s, 1.25GB/s, 800MB/s, 1GiB/s"},
          "link of the projection, per direction. Without FILE@RATE beta = 1 / RATE; with it each\n"

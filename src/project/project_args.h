@@ -20,6 +20,7 @@ struct ProjectArgs {
     std::vector<std::string> sweep_paths;     // --sweep FILE[@RATE]...: `bitvote sweep --json` lines
     std::vector<double> sweep_rates;          // each file's link rate per direction (bytes/s), or all 0: unknown
     std::vector<std::string> run_paths;       // --runs DIR...: summary.json files found under them
+    std::vector<std::string> overlap_paths;   // --overlap-from DIR...: --overlap runs that fit the overlap only
     double bandwidth_bytes_per_s = 0;         // --bandwidth; 0 = the fitted global beta (rated: the fastest swept rate)
     double latency_s = -1;                    // --latency; < 0 = the fitted global alpha
     std::vector<int> ranks = default_project_ranks();  // --ranks LIST

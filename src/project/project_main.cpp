@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,9 +34,9 @@ bool read_sweeps(const ProjectArgs& args, std::vector<SweepPoint>* points, int* 
     return true;
 }
 
-bool read_runs(const ProjectArgs& args, std::vector<RunProfile>* runs, std::string* error) {
+bool read_runs(std::span<const std::string> run_paths, std::vector<RunProfile>* runs, std::string* error) {
     std::vector<std::string> paths;
-    if (!run_files_find(args.run_paths, &paths, error)) return false;
+    if (!run_files_find(run_paths, &paths, error)) return false;
     for (const std::string& path : paths)
         if (!run_profile_read(path, &runs->emplace_back(), error)) return false;
     return true;
@@ -70,14 +71,14 @@ LinkModel resolve_link(const ProjectArgs& args, const FittedModel& m, std::strin
     return link;
 }
 
-// The run that stands for its (method, params): the most ranks, then TCP
-// (bytes on a real wire); the others are validated only.
+// The run that stands for its (method, params, overlap): the most ranks,
+// then TCP (bytes on a real wire); the others are validated only.
 std::vector<const RunProfile*> runs_per_method(const std::vector<RunProfile>& runs) {
     auto rank_of = [](const RunProfile* r) { return std::pair(r->ranks, r->transport == "tcp"); };
     std::vector<const RunProfile*> out;
     for (const RunProfile& r : runs) {
         auto same = std::find_if(out.begin(), out.end(), [&](const RunProfile* o) {
-            return o->method == r.method && o->params == r.params;
+            return o->method == r.method && o->params == r.params && o->overlap == r.overlap;
         });
         if (same == out.end()) out.push_back(&r);
         else if (rank_of(&r) > rank_of(*same)) *same = &r;
@@ -85,14 +86,33 @@ std::vector<const RunProfile*> runs_per_method(const std::vector<RunProfile>& ru
     return out;
 }
 
-// The fp32 allreduce run (sgd) with these params and the most ranks, or nullptr.
-const RunProfile* fp32_run_for(const std::vector<RunProfile>& runs, uint64_t params) {
+// The fp32 allreduce run (sgd) with these params and overlap and the most
+// ranks, or nullptr.
+const RunProfile* fp32_run_for(std::span<const RunProfile> runs, uint64_t params, bool overlap) {
     const RunProfile* best = nullptr;
     for (const RunProfile& r : runs)
         if (r.kind == MessageKind::fp32 && r.strategy == strategy_fp32_baseline().name && r.params == params &&
-            (!best || r.ranks > best->ranks))
+            r.overlap == overlap && (!best || r.ranks > best->ranks))
             best = &r;
     return best;
+}
+
+// What hides behind backward for `run` (an --overlap run): the fit of the
+// --overlap-from run of its method and params (most ranks), else its own.
+OverlapFit overlap_fit_for(const RunProfile& run, std::span<const RunProfile> calibration) {
+    const RunProfile* best = nullptr;
+    for (const RunProfile& c : calibration)
+        if (c.overlap && c.method == run.method && c.params == run.params && (!best || c.ranks > best->ranks))
+            best = &c;
+    return run.overlap ? overlap_fit_from_run(best ? *best : run) : OverlapFit{};
+}
+
+// The overlapped fp32 baseline's fit for params: from --overlap-from, else --runs.
+OverlapFit fp32_overlap_fit(std::span<const RunProfile> runs, std::span<const RunProfile> calibration,
+                            uint64_t params) {
+    const RunProfile* r = fp32_run_for(calibration, params, true);
+    if (!r) r = fp32_run_for(runs, params, true);
+    return r ? overlap_fit_from_run(*r) : OverlapFit{};
 }
 
 }  // namespace
@@ -100,9 +120,13 @@ const RunProfile* fp32_run_for(const std::vector<RunProfile>& runs, uint64_t par
 int project_main(const ProjectArgs& args) {
     std::string error;
     std::vector<SweepPoint> points;
-    std::vector<RunProfile> runs;
+    std::vector<RunProfile> runs, calibration;
     int skipped = 0;
-    if (!read_sweeps(args, &points, &skipped, &error) || !read_runs(args, &runs, &error)) return exit_error(error);
+    if (!read_sweeps(args, &points, &skipped, &error) || !read_runs(args.run_paths, &runs, &error) ||
+        !read_runs(args.overlap_paths, &calibration, &error))
+        return exit_error(error);
+    for (const RunProfile& c : calibration)
+        if (!c.overlap) return exit_error("--overlap-from: " + c.path + " is not an --overlap run");
 
     FittedModel model{fit_per_strategy(points), fit_alpha_beta(points, "global")};
     std::string source, best_label;
@@ -111,8 +135,12 @@ int project_main(const ProjectArgs& args) {
 
     std::vector<ProjectCase> cases;
     if (!points.empty()) cases.push_back(project_case_from_sweep(points, args.d));
-    for (const RunProfile* r : runs_per_method(runs))
-        cases.push_back(project_case_from_run(*r, fp32_run_for(runs, r->params), args.batch, args.density));
+    for (const RunProfile* r : runs_per_method(runs)) {
+        const RunBaselines baselines{fp32_run_for(runs, r->params, false),
+                                     fp32_overlap_fit(runs, calibration, r->params)};
+        cases.push_back(project_case_from_run(*r, overlap_fit_for(*r, calibration), baselines, args.batch,
+                                              args.density));
+    }
     std::vector<ProjectionRow> rows;
     for (const ProjectCase& c : cases) {
         std::vector<ProjectionRow> more = project_case(c, args.ranks, link, best_ratio);
@@ -126,7 +154,11 @@ int project_main(const ProjectArgs& args) {
         report_fits(model, skipped, args.use_min_time);
         report_sweep_checks(points, model);
     }
-    if (!runs.empty()) report_run_checks(runs, points.empty() ? nullptr : &model, link, args.density);
+    if (!runs.empty()) {
+        std::vector<OverlapFit> fits;
+        for (const RunProfile& r : runs) fits.push_back(overlap_fit_for(r, calibration));
+        report_run_checks(runs, fits, points.empty() ? nullptr : &model, link, args.density);
+    }
     report_link(link, source, best_label, best_ratio);
     report_projection(rows);
     report_crossovers(rows);

@@ -67,25 +67,42 @@ void report_sweep_checks(std::span<const SweepPoint> points, const FittedModel& 
     }
 }
 
-void report_run_checks(std::span<const RunProfile> runs, const FittedModel* m, const LinkModel& link, double density) {
+void report_run_checks(std::span<const RunProfile> runs, std::span<const OverlapFit> overlap, const FittedModel* m,
+                       const LinkModel& link, double density) {
     if (m && m->global.rated) m = nullptr;  // runs carry no link rate: the projection's link
     std::printf("# validation, runs: measured step and comm (step_ms_median x time_share) beside the prediction: "
-                "measured non-comm phases + model comm (%s)\n",
+                "measured non-comm phases + model comm (%s); --overlap runs: comm is the exposed part, "
+                "max(tau * busy, busy - window) of the model's busy comm, window and tau fitted from the run named "
+                "in overlap_fit\n",
                 m ? "its strategy's fit, else the global fit" : "the projection's link");
-    std::printf("#   %-12s %-22s %5s %10s %9s %10s %10s %8s %10s %10s %8s  %s\n", "method", "strategy", "ranks", "params",
-                "transport", "step_ms", "pred_ms", "err", "comm_ms", "pred_ms", "err", "run");
-    for (const RunProfile& r : runs) {
+    std::printf("#   %-20s %-22s %5s %10s %9s %10s %10s %8s %10s %10s %8s %10s %10s %8s %7s %7s  %s  %s\n", "method",
+                "strategy", "ranks", "params", "transport", "step_ms", "pred_ms", "err", "comm_ms", "pred_ms", "err",
+                "busy_ms", "pred_ms", "err", "hidden", "pred", "run", "overlap_fit");
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const RunProfile& r = runs[i];
+        const OverlapFit& fit = overlap[i];
         const double comm_s = r.phase_s[size_t(Phase::comm)];
         const Strategy& s = *strategy_find(r.strategy);
         const AlphaBeta ab = m ? fitted_for(*m, r.strategy).ab : link_for(link, r.strategy);
-        const double pred_comm_s = model_seconds(s, r.kind, r.params, r.ranks, size_t(run_encoded_bytes(r, density)), ab);
+        const double pred_busy_s = model_seconds(s, r.kind, r.params, r.ranks, size_t(run_encoded_bytes(r, density)), ab);
+        const double pred_comm_s = overlap_exposed_seconds(fit, pred_busy_s);
         const double pred_step_s = run_local_seconds(r) + pred_comm_s;
         const bool exchanged = r.ranks > 1 && comm_s > 0;
-        std::printf("    %-12s %-22s %5d %10llu %9s %10.3f %10.3f %8s %10.3f %10.3f %8s  %s\n", r.method.c_str(),
-                    r.strategy.c_str(), r.ranks, (unsigned long long)r.params,
+        const std::string method = r.method + (r.overlap ? "+overlap" : "");
+        auto hidden = [](double exposed, double busy) {
+            char text[16];
+            std::snprintf(text, sizeof text, "%.1f%%", busy > 0 ? 100 * (1 - exposed / busy) : 0.0);
+            return std::string(text);
+        };
+        const std::string from = !fit.fitted ? "-" : fit.from == r.path ? "self" : fit.from;
+        std::printf("    %-20s %-22s %5d %10llu %9s %10.3f %10.3f %8s %10.3f %10.3f %8s %10.3f %10.3f %8s %7s %7s  %s  %s\n",
+                    method.c_str(), r.strategy.c_str(), r.ranks, (unsigned long long)r.params,
                     r.transport.empty() ? "?" : r.transport.c_str(), 1e3 * r.step_s, 1e3 * pred_step_s,
                     exchanged ? error_cell(pred_step_s, r.step_s).c_str() : "-", 1e3 * comm_s, 1e3 * pred_comm_s,
-                    exchanged ? error_cell(pred_comm_s, comm_s).c_str() : "-", r.path.c_str());
+                    exchanged ? error_cell(pred_comm_s, comm_s).c_str() : "-", 1e3 * r.comm_busy_s,
+                    1e3 * pred_busy_s, exchanged ? error_cell(pred_busy_s, r.comm_busy_s).c_str() : "-",
+                    hidden(comm_s, r.comm_busy_s).c_str(), hidden(pred_comm_s, pred_busy_s).c_str(), r.path.c_str(),
+                    from.c_str());
     }
 }
 
@@ -95,6 +112,8 @@ void report_link(const LinkModel& link, const std::string& source, const std::st
     for (const auto& [label, ab] : link.per_strategy) print_link(label, ab);
     std::printf("# step = data + compute + compress + aggregate + update (measured per step; data and compute scale "
                 "with the per-rank batch) + comm(P) of the model; baseline: fp32 allreduce, same model\n");
+    std::printf("# +overlap: step = the same + exposed(comm(P)) = max(tau * comm, comm - window), tau and window "
+                "fitted from the method's --overlap run; vs_fp32_ov: against sgd --overlap's run, the same way\n");
     if (best_ratio > 0)
         std::printf("# best measured baseline: %s took %.3fx the default allreduce's time at the largest point "
                     "measured both ways; its comm is scaled so\n",
@@ -102,15 +121,18 @@ void report_link(const LinkModel& link, const std::string& source, const std::st
 }
 
 void report_projection(std::span<const ProjectionRow> rows) {
-    std::printf("#%-13s %-34s %6s %11s %13s %11s %11s %13s %9s %9s\n", "method", "strategy", "ranks", "d",
-                "bytes/rank", "comm_ms", "step_ms", "samples/s", "vs_fp32", "vs_best");
+    std::printf("#%-15s %-34s %6s %11s %13s %11s %11s %11s %13s %9s %9s %10s\n", "method", "strategy", "ranks", "d",
+                "bytes/rank", "comm_ms", "exposed_ms", "step_ms", "samples/s", "vs_fp32", "vs_best", "vs_fp32_ov");
     for (const ProjectionRow& r : rows) {
-        char samples[32] = "-", best[32] = "-";
+        char samples[32] = "-", best[32] = "-", overlapped[32] = "-";
         if (r.samples_per_s > 0) std::snprintf(samples, sizeof samples, "%.0f", r.samples_per_s);
         if (r.best_baseline_step_s > 0) std::snprintf(best, sizeof best, "%.2fx", r.best_baseline_step_s / r.step_s);
-        std::printf(" %-13s %-34s %6d %11llu %13.0f %11.4f %11.4f %13s %8.2fx %9s\n", method_cell(r.method).c_str(),
-                    strategy_cell(r).c_str(), r.ranks, (unsigned long long)r.d, r.bytes_per_rank, 1e3 * r.comm_s,
-                    1e3 * r.step_s, samples, r.baseline_step_s / r.step_s, best);
+        if (r.overlap_baseline_step_s > 0)
+            std::snprintf(overlapped, sizeof overlapped, "%.2fx", r.overlap_baseline_step_s / r.step_s);
+        std::printf(" %-15s %-34s %6d %11llu %13.0f %11.4f %11.4f %11.4f %13s %8.2fx %9s %10s\n",
+                    method_cell(r.method).c_str(), strategy_cell(r).c_str(), r.ranks, (unsigned long long)r.d,
+                    r.bytes_per_rank, 1e3 * r.comm_s, 1e3 * r.exposed_s, 1e3 * r.step_s, samples,
+                    r.baseline_step_s / r.step_s, best, overlapped);
     }
 }
 
@@ -145,6 +167,7 @@ bool projection_json_write(const std::string& path, std::span<const ProjectionRo
         j["rounds"] = r.rounds;
         j["bytes_per_rank"] = r.bytes_per_rank;
         j["comm_s"] = r.comm_s;
+        j["exposed_comm_s"] = r.exposed_s;
         j["step_s"] = r.step_s;
         j["samples_per_s"] = null_unless_positive(r.samples_per_s);
         j["baseline_step_s"] = r.baseline_step_s;
@@ -152,6 +175,9 @@ bool projection_json_write(const std::string& path, std::span<const ProjectionRo
         j["best_baseline_step_s"] = null_unless_positive(r.best_baseline_step_s);
         j["speedup_vs_best_allreduce"] =
             r.best_baseline_step_s > 0 ? JsonRecord(r.best_baseline_step_s / r.step_s) : JsonRecord();
+        j["overlap_baseline_step_s"] = null_unless_positive(r.overlap_baseline_step_s);
+        j["speedup_vs_overlapped_fp32_allreduce"] =
+            r.overlap_baseline_step_s > 0 ? JsonRecord(r.overlap_baseline_step_s / r.step_s) : JsonRecord();
         j["crossover_vs_fp32_allreduce"] = crossover_text(rows, r, false);
         j["alpha_s"] = r.link.alpha_s;
         j["beta_s_per_byte"] = r.link.beta_s_per_byte;

@@ -27,8 +27,11 @@ void report_sweep_checks(std::span<const SweepPoint> points, const FittedModel& 
 // One line per run: measured step and comm time beside the prediction
 // (non-comm phases as measured + the model's comm with its strategy's fit;
 // `link`, the projection's, when nothing was fitted, m == nullptr, or the fit
-// needs a link rate: runs carry none, --bandwidth gives it).
-void report_run_checks(std::span<const RunProfile> runs, const FittedModel* m, const LinkModel& link, double density);
+// needs a link rate: runs carry none, --bandwidth gives it). --overlap runs
+// (overlap[i] fitted) predict the exposed comm from the model's busy comm and
+// their fit, and print busy and hidden beside it.
+void report_run_checks(std::span<const RunProfile> runs, std::span<const OverlapFit> overlap, const FittedModel* m,
+                       const LinkModel& link, double density);
 void report_link(const LinkModel& link, const std::string& source, const std::string& best_label, double best_ratio);
 void report_projection(std::span<const ProjectionRow> rows);
 void report_crossovers(std::span<const ProjectionRow> rows);

@@ -52,14 +52,20 @@ double run_encoded_bytes(const RunProfile& run, double density) {
     return double(encoded_bytes_estimate(run.kind, run.params, k));
 }
 
-ProjectCase project_case_from_run(const RunProfile& run, const RunProfile* fp32_run, int batch, double density) {
+ProjectCase project_case_from_run(const RunProfile& run, const OverlapFit& overlap, const RunBaselines& baselines,
+                                  int batch, double density) {
     ProjectCase c;
-    c.method = run.method;
+    c.method = run.method + (overlap.fitted ? "+overlap" : "");
     c.d = run.params;
     c.batch = batch > 0 ? batch : run.batch;
     c.local_s = local_seconds_at_batch(run, c.batch);
-    c.baseline_local_s = fp32_run ? local_seconds_at_batch(*fp32_run, c.batch)
-                                  : c.local_s - run.phase_s[size_t(Phase::compress)];
+    c.baseline_local_s = baselines.fp32 ? local_seconds_at_batch(*baselines.fp32, c.batch)
+                                        : c.local_s - run.phase_s[size_t(Phase::compress)];
+    const double compute_scale = double(c.batch) / run.batch;  // the window is backward's time
+    c.overlap = overlap;
+    c.overlap.window_s *= compute_scale;
+    c.baseline_overlap = baselines.fp32_overlap;
+    c.baseline_overlap.window_s *= compute_scale;
     const double encoded = run_encoded_bytes(run, density);
     for (const Strategy& s : strategy_table())
         if (s.accepts & kind_bit(run.kind)) c.candidates.push_back({&s, run.kind, encoded});
@@ -108,12 +114,16 @@ std::vector<ProjectionRow> project_case(const ProjectCase& c, std::span<const in
             r.bytes_per_rank = used->strategy->model_bytes(used->kind, c.d, P, size_t(used->encoded_bytes));
             r.link = link_for(link, used->strategy->name);
             r.comm_s = candidate_seconds(*used, c.d, P, link);
-            r.step_s = c.local_s + r.comm_s;
+            r.exposed_s = overlap_exposed_seconds(c.overlap, r.comm_s);
+            r.step_s = c.local_s + r.exposed_s;
             r.samples_per_s = c.batch > 0 ? P * double(c.batch) / r.step_s : 0;
             const double baseline_comm_s =
                 model_seconds(allreduce, MessageKind::fp32, c.d, P, 0, link_for(link, allreduce.name));
             r.baseline_step_s = c.baseline_local_s + baseline_comm_s;
             r.best_baseline_step_s = best_ratio > 0 ? c.baseline_local_s + best_ratio * baseline_comm_s : 0;
+            if (c.baseline_overlap.fitted)
+                r.overlap_baseline_step_s =
+                    c.baseline_local_s + overlap_exposed_seconds(c.baseline_overlap, baseline_comm_s);
             rows.push_back(r);
         }
     }

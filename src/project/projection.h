@@ -1,7 +1,8 @@
 // The projection: each strategy's step time at more ranks from the alpha-beta
 // model, and where a compressed exchange beats the fp32 allreduce baseline.
 //
-//   ProjectCase c = project_case_from_run(run, fp32_run, batch, density);   // or project_case_from_sweep(points, d)
+//   ProjectCase c = project_case_from_run(run, overlap_fit_from_run(run), {fp32_run, {}}, batch, density);
+//                                                                         // or project_case_from_sweep(points, d)
 //   LinkModel link{AlphaBeta{2e-6, 0.8e-9}};               // every strategy; or per strategy: link.per_strategy
 //   std::vector<ProjectionRow> rows = project_case(c, ranks, link, best_ratio);
 //   std::string when = crossover_text(rows, rows[0], false);  // "always", "from 256", ... for rows[0]'s strategy
@@ -38,11 +39,13 @@ struct Candidate {
 
 // What a projected step does: the exchange, and (from a run) the rest.
 struct ProjectCase {
-    std::string method;             // "" for the sweep's exchanges alone
+    std::string method;             // "" for the sweep's exchanges alone; "sgd+overlap" for an --overlap run
     uint64_t d = 0;                 // coordinates
     int batch = 0;                  // per rank; 0 = no samples/s (sweep)
     double local_s = 0;             // per step outside the exchange: data, compute, compress, aggregate, update
     double baseline_local_s = 0;    // the same for the fp32 allreduce baseline (sgd)
+    OverlapFit overlap;             // --overlap runs: what hides behind backward (window at this batch)
+    OverlapFit baseline_overlap;    // the overlapped fp32 baseline's (sgd --overlap); not fitted = none
     std::vector<Candidate> candidates;
 };
 
@@ -58,10 +61,12 @@ struct ProjectionRow {
     double bytes_per_rank = 0;      // model_bytes, per exchange = per step
     AlphaBeta link;                 // the alpha-beta of the comm (of the picked strategy for auto)
     double comm_s = 0;              // alpha * rounds + beta * bytes
-    double step_s = 0;              // local + comm
+    double exposed_s = 0;           // the part of comm_s not hidden behind backward (= comm_s without overlap)
+    double step_s = 0;              // local + exposed
     double samples_per_s = 0;       // P * batch / step_s; 0 without a batch
     double baseline_step_s = 0;     // fp32 allreduce (model) with the baseline's local time
     double best_baseline_step_s = 0;  // the same with the fastest measured allreduce algorithm; 0 = not measured
+    double overlap_baseline_step_s = 0;  // the fp32 allreduce with --overlap (model); 0 = no overlapped sgd run
 };
 
 // One rank's sparse list in a run: measured (payload) where the run's strategy
@@ -69,11 +74,21 @@ struct ProjectionRow {
 // density, or `density`); 0 for dense kinds.
 double run_encoded_bytes(const RunProfile& run, double density);
 
+// The fp32 baselines of a run's projection: `fp32` (sgd over allreduce, same
+// params) sets the baseline's local time, else it is the run's own less
+// compress; `fp32_overlap` (fitted from an sgd --overlap run) adds the
+// overlapped baseline.
+struct RunBaselines {
+    const RunProfile* fp32 = nullptr;
+    OverlapFit fp32_overlap;
+};
+
 // From a run: its method's kind and every strategy that takes it (auto last).
-// `fp32_run` (sgd over allreduce, same params), if given, sets the baseline's
-// local time; else it is the run's own less compress. batch > 0 rescales data
-// and compute (per sample); compress, aggregate and update stay (per coordinate).
-ProjectCase project_case_from_run(const RunProfile& run, const RunProfile* fp32_run, int batch, double density);
+// `overlap` (fitted for an --overlap run of this method) hides part of each
+// projected exchange. batch > 0 rescales data and compute (per sample) and the
+// overlap windows with them; compress, aggregate and update stay (per coordinate).
+ProjectCase project_case_from_run(const RunProfile& run, const OverlapFit& overlap, const RunBaselines& baselines,
+                                  int batch, double density);
 // From sweep points: each swept strategy with the kind it was swept with;
 // sparse lists scale with d from the largest swept one.
 ProjectCase project_case_from_sweep(std::span<const SweepPoint> points, uint64_t d);

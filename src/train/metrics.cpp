@@ -66,6 +66,7 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Com
     s.wire_sent = sums[wsent] / rank_steps;
     s.wire_recv = sums[wrecv] / rank_steps;
     s.comm_hidden = sums[busy] > 0 ? std::max(0.0, 1 - sums[exposed] / sums[busy]) : 0;
+    s.comm_busy_share = sums[step_s] > 0 ? sums[busy] / sums[step_s] : 0;
     return s;
 }
 

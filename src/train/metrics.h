@@ -49,6 +49,7 @@ struct MetricsSummary {
     double payload_received = 0;
     double wire_sent = 0, wire_recv = 0;  // idem, measured; meaningful only when wire is on
     double comm_hidden = 0;       // 1 - sum comm_exposed / sum comm_busy, all ranks and steps (>= 0)
+    double comm_busy_share = 0;   // sum comm_busy / sum step seconds (= time_share comm without --overlap)
 };
 
 // Collective over comm. rank_samples: training samples a rank uses per step

@@ -151,6 +151,7 @@ JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const R
     r[schema::compression_ratio] = m.payload_sent > 0 ? fp32 / m.payload_sent : NAN;  // null without payload
     r[schema::weights_checksum] = out.checksum;
     r[schema::comm_hidden] = m.comm_hidden;
+    r[schema::comm_busy_share] = m.comm_busy_share;
     r[schema::buckets] = out.buckets;
     write_env(&r, env);
     return r;

@@ -254,7 +254,7 @@ TEST(ProjectProjection, RunCaseByHand) {
     EXPECT_NEAR(run_local_seconds(run), 1.5e-3, 1e-15);
 
     const int ranks[] = {16};
-    const ProjectCase own = project_case_from_run(run, nullptr, 0, 0.01);
+    const ProjectCase own = project_case_from_run(run, overlap_fit_from_run(run), {}, 0, 0.01);
     std::vector<ProjectionRow> rows = project_case(own, ranks, ten_gbit_2us, 0);
     auto alltoall = std::find_if(rows.begin(), rows.end(), [](const ProjectionRow& r) { return r.strategy == "vote-alltoall"; });
     ASSERT_NE(alltoall, rows.end());
@@ -263,9 +263,56 @@ TEST(ProjectProjection, RunCaseByHand) {
     EXPECT_NEAR(alltoall->baseline_step_s, 1.3e-3 + 6060e-6, 1e-12);  // fp32: no compress
 
     // Batch 64: data and compute double (+1.1 ms), compress and update stay.
-    const ProjectCase doubled = project_case_from_run(run, nullptr, 64, 0.01);
+    const ProjectCase doubled = project_case_from_run(run, overlap_fit_from_run(run), {}, 64, 0.01);
     EXPECT_NEAR(doubled.local_s, 2.6e-3, 1e-15);
     EXPECT_NEAR(doubled.baseline_local_s, 2.4e-3, 1e-15);
+    EXPECT_FALSE(own.overlap.fitted);  // no --overlap: every exchange is exposed
+    EXPECT_DOUBLE_EQ(run.comm_busy_s, run.phase_s[size_t(Phase::comm)]);  // no comm_busy_share: the comm phase
+    EXPECT_DOUBLE_EQ(alltoall->exposed_s, alltoall->comm_s);
+    EXPECT_EQ(alltoall->overlap_baseline_step_s, 0);
+}
+
+TEST(ProjectProjection, OverlapRunCaseByHand) {
+    TempDir dir;
+    // sgd --overlap, 4 ranks x batch 32, d = 1M; step 10 ms: compute 6, exposed comm 2 (of 6 ms busy), update 2 ms.
+    dir.write("run/summary.json",
+              "{\"event\":\"summary\",\"strategy\":\"allreduce\",\"method\":\"sgd\",\"params\":1000000,"
+              "\"batch\":32,\"density\":0.01,\"ranks\":4,\"step_ms_median\":10,\"overlap\":true,"
+              "\"comm_busy_share\":0.6,\"time_share\":{\"data\":0,\"compute\":0.6,\"compress\":0,\"comm\":0.2,"
+              "\"aggregate\":0,\"update\":0.2},\"bytes_per_iter\":{\"payload_sent\":4000000},\"transport\":\"tcp\"}\n");
+    RunProfile run;
+    std::string error;
+    ASSERT_TRUE(run_profile_read((dir.path / "run/summary.json").string(), &run, &error)) << error;
+    EXPECT_TRUE(run.overlap);
+    EXPECT_NEAR(run.comm_busy_s, 6e-3, 1e-15);
+    const OverlapFit fit = overlap_fit_from_run(run);
+    ASSERT_TRUE(fit.fitted);
+    EXPECT_NEAR(fit.window_s, 4e-3, 1e-15);      // busy - exposed
+    EXPECT_NEAR(fit.exposed_share, 1.0 / 3, 1e-15);
+    EXPECT_NEAR(overlap_exposed_seconds(fit, 6e-3), 2e-3, 1e-15);   // exact at the run's own busy comm
+    EXPECT_NEAR(overlap_exposed_seconds(fit, 3e-3), 1e-3, 1e-15);   // less comm: the share stays exposed
+    EXPECT_NEAR(overlap_exposed_seconds(fit, 12e-3), 8e-3, 1e-15);  // more comm: only the window hides
+    EXPECT_NEAR(overlap_exposed_seconds(fit, 12e-3, 2), 4e-3, 1e-15);  // twice the backward: twice the window
+    EXPECT_DOUBLE_EQ(overlap_exposed_seconds(OverlapFit{}, 12e-3), 12e-3);
+
+    // The overlapped method's case and the overlapped baseline (the same run standing for both).
+    const int ranks[] = {16};
+    const ProjectCase c = project_case_from_run(run, fit, {nullptr, fit}, 0, 0.01);
+    EXPECT_EQ(c.method, "sgd+overlap");
+    EXPECT_NEAR(c.local_s, 8e-3, 1e-15);
+    const std::vector<ProjectionRow> rows = project_case(c, ranks, ten_gbit_2us, 0);
+    auto allreduce = std::find_if(rows.begin(), rows.end(), [](const ProjectionRow& r) { return r.strategy == "allreduce"; });
+    ASSERT_NE(allreduce, rows.end());
+    const double comm = allreduce->comm_s, exposed = std::max(comm / 3, comm - 4e-3);
+    EXPECT_NEAR(allreduce->exposed_s, exposed, 1e-15);
+    EXPECT_NEAR(allreduce->step_s, 8e-3 + exposed, 1e-15);
+    EXPECT_NEAR(allreduce->baseline_step_s, 8e-3 + comm, 1e-15);
+    EXPECT_NEAR(allreduce->overlap_baseline_step_s, allreduce->step_s, 1e-15);  // sgd+overlap is that baseline
+
+    // Batch 64: compute doubles, and so does the window.
+    const ProjectCase big = project_case_from_run(run, fit, {}, 64, 0.01);
+    EXPECT_NEAR(big.overlap.window_s, 8e-3, 1e-15);
+    EXPECT_FALSE(big.baseline_overlap.fitted);
 }
 
 ProjectionRow row_at(int P, double step_s, double baseline_s) {
@@ -375,6 +422,9 @@ TEST(ProjectArgs, BadFlagsSayWhich) {
     EXPECT_NE(error.find("--time: 'max' is not one of avg or min"), std::string::npos) << error;
     EXPECT_FALSE(parse({"--sweep"}, &error));
     EXPECT_NE(error.find("--sweep"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--sweep", "a.jsonl", "--overlap-from", "r"}, &error));  // fits runs: needs --runs
+    EXPECT_NE(error.find("--overlap-from fits runs given with --runs"), std::string::npos) << error;
+    EXPECT_TRUE(parse({"--sweep", "a.jsonl", "--runs", "r", "--overlap-from", "o"}, &error)) << error;
 }
 
 TEST(ProjectArgs, SweepFilesWithTheirLinkRates) {
