@@ -39,6 +39,13 @@ def share(phase):
     return cell
 
 
+def batch_text(run):
+    """The per-rank batch, or every rank's ("8,8,32") when they differ (batch null)."""
+    if run.get("batch") is not None:
+        return str(run["batch"])
+    return ",".join(str(b) for b in run["batches"])
+
+
 def main(paths):
     if not paths:
         sys.exit(__doc__.strip())
@@ -46,7 +53,7 @@ def main(paths):
     rows = [
         ("method", lambda r: r["method"]),
         ("strategy", lambda r: r["strategy"]),
-        ("ranks x batch", lambda r: f'{r["ranks"]} x {r["batch"]}'),
+        ("ranks x batch", lambda r: f'{r["ranks"]} x {batch_text(r)}'),
         ("epochs (steps)", lambda r: f'{r["epochs"]:.2f} ({r["steps"]})'),
         ("test accuracy", lambda r: f'{100 * r["test_accuracy"]:.2f} %'),
         ("samples/s", lambda r: f'{r["samples_per_s"]:.0f}'),

@@ -3,8 +3,6 @@
 // only where the value is nonzero.
 #include <algorithm>
 #include <cmath>
-#include <numbers>
-#include <utility>
 
 #include "compress/compressors.h"
 #include "kernels.h"
@@ -13,9 +11,10 @@ namespace bitvote {
 
 namespace {
 
-// K of one layer: max(1, round(density * count)), at most count.
+// K of one layer: ceil(density * count), as the S3GD-MV reference code rounds
+// (at least 1 of a non-empty layer, at most count for density <= 1).
 size_t layer_k(double density, size_t count) {
-    return std::min(count, std::max<size_t>(1, size_t(std::llround(density * double(count)))));
+    return std::min(count, size_t(std::ceil(density * double(count))));
 }
 
 // m->indices = every layer's top-K of |acc|, as arena indices, ascending
@@ -39,18 +38,16 @@ Message sign_message(Method* m, std::span<const float> x) {
     return message_sign(m->bits, x.size());
 }
 
-// Two independent standard normals from one 64-bit draw (Box-Muller on two
-// 24-bit uniforms): the pair for coordinates 2k and 2k + 1.
-std::pair<float, float> draw_normal_pair(uint64_t key, uint64_t k) {
-    uint64_t h = draw_bits(key, k);
-    float u1 = float((h >> 40) + 1) * 0x1.0p-24f, u2 = float(h & 0xffffff) * 0x1.0p-24f;  // (0, 1], [0, 1)
-    float r = std::sqrt(-2.0f * std::log(u1)), theta = 2.0f * std::numbers::pi_v<float> * u2;
-    return {r * std::cos(theta), r * std::sin(theta)};
-}
-
 }  // namespace
 
-Message compress_sgd(Method*, std::span<const float> grad, int64_t) { return message_fp32(grad); }
+// g itself; with noise b > 0 (noisy medianSGD: --aggregate median --noise b)
+// g + b xi, drawn as noisysign draws it.
+Message compress_sgd(Method* m, std::span<const float> grad, int64_t step) {
+    if (m->cfg.noise == 0) return message_fp32(grad);
+    m->values.resize(grad.size());
+    noise_add(draw_key(m->cfg, DrawPurpose::noise, step), m->cfg.noise, m->cfg.noise_kind, grad, m->values);
+    return message_fp32(m->values);
+}
 
 Message compress_signsgd(Method* m, std::span<const float> grad, int64_t) { return sign_message(m, grad); }
 
@@ -61,10 +58,11 @@ Message compress_signum(Method* m, std::span<const float> grad, int64_t) {
     return sign_message(m, m->memory);
 }
 
-// a += g; per layer the K largest |a| vote sign(a) (a zero entry does not
-// vote); a = 0 where sent.
+// a = rho a + g (--accum rho; 1: a += g, 0: a = g); per layer the K largest
+// |a| vote sign(a) (a zero entry does not vote); a = 0 where sent.
 Message compress_s3gd(Method* m, std::span<const float> grad, int64_t) {
-    for (size_t i = 0; i < grad.size(); ++i) m->memory[i] += grad[i];
+    const float rho = m->cfg.accum;
+    for (size_t i = 0; i < grad.size(); ++i) m->memory[i] = rho * m->memory[i] + grad[i];
     select_topk_per_layer(m, m->memory);
     size_t k = 0;
     m->signs.assign(bitmap_words(m->indices.size()), 0);
@@ -101,24 +99,9 @@ Message compress_magsparse(Method* m, std::span<const float> grad, int64_t step)
     return message_ternary(m->voted, m->positive, grad.size());
 }
 
-// sign(g + b xi), xi ~ N(0, 1) or uniform[-1, 1] * sqrt(3) (unit variance).
-// Each coordinate's draw depends on i alone, so the threads split freely.
+// sign(g + b xi): noise_add's noise, fresh per rank, step and coordinate.
 Message compress_noisysign(Method* m, std::span<const float> grad, int64_t step) {
-    const uint64_t key = draw_key(m->cfg, DrawPurpose::noise, step);
-    const float b = m->cfg.noise, sqrt3 = std::sqrt(3.0f);
-    const size_t d = grad.size();
-    float* out = m->values.data();
-    if (m->cfg.noise_kind == NoiseKind::gaussian) {
-#pragma omp parallel for schedule(static)
-        for (size_t k = 0; k < (d + 1) / 2; ++k) {
-            auto [z0, z1] = draw_normal_pair(key, k);
-            out[2 * k] = grad[2 * k] + b * z0;
-            if (2 * k + 1 < d) out[2 * k + 1] = grad[2 * k + 1] + b * z1;
-        }
-    } else {
-#pragma omp parallel for schedule(static)
-        for (size_t i = 0; i < d; ++i) out[i] = grad[i] + b * (2 * draw_uniform(key, i) - 1) * sqrt3;
-    }
+    noise_add(draw_key(m->cfg, DrawPurpose::noise, step), m->cfg.noise, m->cfg.noise_kind, grad, m->values);
     return sign_message(m, m->values);
 }
 

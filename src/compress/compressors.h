@@ -36,4 +36,9 @@ inline uint64_t draw_bits(uint64_t key, uint64_t i) { return seed_mix(key, i); }
 // Uniform in [0, 1), 24 bits.
 inline float draw_uniform(uint64_t key, uint64_t i) { return float(draw_bits(key, i) >> 40) * 0x1.0p-24f; }
 
+// out = x + b xi (noise.cpp), out and x [d] (they may alias): gaussian xi ~
+// N(0, 1) (b = the standard deviation), drawn in pairs of coordinates (2k,
+// 2k + 1) keyed by k; uniform xi on [-1, 1] (b = the half-width) keyed by i.
+void noise_add(uint64_t key, float b, NoiseKind kind, std::span<const float> x, std::span<float> out);
+
 }  // namespace bitvote

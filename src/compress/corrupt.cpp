@@ -3,6 +3,7 @@
 // (seed, rank, step, word) like the other stochastic methods.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "comm/collectives.h"
 #include "comm/mpi_check.h"
@@ -83,6 +84,19 @@ double alie_z(int P, int byzantine) {
     return lo;
 }
 
+std::string alie_check(int P, int byzantine, double z) {
+    if (z > 0 || alie_z(P, byzantine) > 0) return "";
+    const int s = P / 2 + 1 - byzantine;
+    const std::string run = "--attack alie at " + std::to_string(P) + " ranks with --byzantine " +
+                            std::to_string(byzantine) + ": s = floor(P/2 + 1) - N = " + std::to_string(s);
+    const std::string fix = "; set z yourself with --alie-z Z (e.g. --alie-z 1)";
+    if (s <= 0) return run + " <= 0 (the attackers are a majority) and z = Phi^-1((P - s)/P) has no value" + fix;
+    char p[32];
+    std::snprintf(p, sizeof p, "%g", double(P - s) / P);
+    return run + " gives z = Phi^-1((P - s)/P) = Phi^-1(" + p +
+           ") <= 0, so the attackers would send the plain mean (no attack)" + fix;
+}
+
 void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine, int64_t step) {
     const bool liar = c->rank >= c->size - byzantine;
     if (a != AttackKind::alie) {
@@ -96,7 +110,7 @@ void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, moments.data(), mpi_count(2 * d, "alie moments"), MPI_DOUBLE, MPI_SUM,
                             c->comm));
     if (!liar) return;
-    const double z = alie_z(c->size, byzantine);
+    const double z = m->cfg.alie_z > 0 ? m->cfg.alie_z : alie_z(c->size, byzantine);
     if (m->values.size() < d) m->values.resize(d);
     for (size_t i = 0; i < d; ++i) {
         double mean = moments[i] / c->size, var = std::max(0.0, moments[d + i] / c->size - mean * mean);

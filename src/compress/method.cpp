@@ -97,6 +97,7 @@ std::vector<std::string_view> method_names() {
 }
 
 float method_default_lr(MethodKind k) { return row(k).default_lr; }
+float noise_default(MethodKind k) { return k == MethodKind::noisysign ? 1e-3f : 0.0f; }
 MessageKind method_message_kind(MethodKind k) { return row(k).message; }
 
 std::string_view attack_name(AttackKind k) { return attack_names_[size_t(k)]; }
@@ -157,6 +158,7 @@ Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, s
     Method m;
     m.cfg = cfg;
     if (m.cfg.lr == 0) m.cfg.lr = method_default_lr(cfg.kind);
+    if (m.cfg.noise < 0) m.cfg.noise = noise_default(cfg.kind);
     m.segments.assign(segments.begin(), segments.end());
     if (m.segments.empty()) m.segments.push_back({"all", 0, d});
     const unsigned state = row(cfg.kind).state;

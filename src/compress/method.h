@@ -24,7 +24,7 @@
 //
 // Changes from the lead's draft: magsparse's budget < 0 is gone; aggregators,
 // Byzantine attacks, gradient_check, method_check and attack_check were added;
-// topk is plain SGD (no momentum); the noise default is 1e-3.
+// topk is plain SGD (no momentum); the noise default is 1e-3 (noise_default).
 #pragma once
 
 #include <cstdint>
@@ -49,10 +49,13 @@ struct MethodConfig {
     float momentum = 0.9f;   // sgd (heavy ball), signum (beta); topk is plain SGD (its error
                              // feedback already carries the past: momentum on top diverged)
     float weight_decay = 0;  // applied with the agreed update, same on every rank
-    double density = 0.01;   // s3gd, topk: K per layer = max(1, round(density * layer size))
+    double density = 0.01;   // s3gd, topk: K per layer = ceil(density * layer size)
+    float accum = 1;         // s3gd rho: a = rho a + g (0: the top-K of g alone)
     double budget = 0;       // magsparse B: 0 = max|g| of each layer, > 0 = this fixed scale
-    float noise = 1e-3f;     // noisysign b (0.01 swamps this mlp's ~1e-3 gradients: 75 % vs 80 %)
+    float noise = -1;        // b of noise_add: noisysign's, or sgd's under --aggregate median (noisy
+                             // medianSGD); < 0: not given, method_make resolves it (noise_default)
     NoiseKind noise_kind = NoiseKind::gaussian;
+    double alie_z = 0;       // attack alie's z; 0: from P and N (alie_z())
     int local_steps = 1;     // magsparse tau: the trainer runs tau local steps and passes the model
                              // difference as `grad`; the compressor itself does not read it
     uint64_t seed = 0;       // magsparse, noisysign, attack `random`: draws keyed by (seed, rank, step, i)
@@ -81,6 +84,9 @@ std::string_view method_name(MethodKind k);
 bool method_parse(std::string_view name, MethodKind* out);
 std::vector<std::string_view> method_names();  // the method table's rows, in order
 float method_default_lr(MethodKind k);
+// The noise b when --noise is not given: noisysign 1e-3 (0.01 swamps this
+// mlp's ~1e-3 gradients: 75 % vs 80 %), every other method 0 (none).
+float noise_default(MethodKind k);
 // The message kind this method sends (fp32, sign, ternary, sparse,
 // scaled_sign for efsign, sparse_fp32 for topk).
 MessageKind method_message_kind(MethodKind k);
@@ -135,9 +141,15 @@ void method_corrupt(Method* m, Message* msg, AttackKind a, int64_t step);
 // alie ("a little is enough", fp32 messages): every rank's honest values give
 // the mean mu and standard deviation sigma per coordinate (an MPI_Allreduce
 // that simulates omniscient attackers: not counted in payload bytes), and the
-// attackers send mu - z sigma, z = Phi^-1((P - s) / P), s = floor(P / 2 + 1) - N.
+// attackers send mu - z sigma, z = cfg.alie_z if > 0, else alie_z(P, N):
+// Phi^-1((P - s) / P), s = floor(P / 2 + 1) - N.
 void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine, int64_t step);
 // alie's z for P ranks of which N attack (0 where the formula gives no lie).
 double alie_z(int P, int byzantine);
+// "" if alie lies at P ranks with N attackers (--alie-z z > 0, or alie_z > 0),
+// else why not, naming --alie-z: at P = 2 or 4 (and 8, 10) with N = 1 the
+// formula gives z = 0 (the attackers would send the mean), and where the
+// attackers are a majority (s <= 0) it gives no z at all.
+std::string alie_check(int P, int byzantine, double z);
 
 }  // namespace bitvote

@@ -131,8 +131,9 @@ struct Loader {
 };
 
 // Throws DataError when the shard is empty or batch < 1.
-// The trainer's epoch is global (train_total / (ranks * batch) steps); shards may
-// differ in size, so loader.epoch is this rank's own count of passes.
+// The trainer's epoch is global (train_total / (sum of the ranks' batches)
+// steps: ranks may take different batches, --batch a,b,...); shards may differ
+// in size, so loader.epoch is this rank's own count of passes.
 Loader loader_make(const Shard& shard, const DataInfo& info, int batch, uint64_t seed, int rank);
 void batch_next(Loader* loader, Batch* out);
 // Samples first..first+n-1 of the shard, in shard order (evaluation).

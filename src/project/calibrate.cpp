@@ -258,6 +258,9 @@ bool run_profile_read(const std::string& path, RunProfile* out, std::string* err
     JsonRecord f;
     std::string why;
     if (!object_parse(text, &f, &why)) return (*error = path + ": " + why), false;
+    if (f.contains(schema::batch) && f[schema::batch].is_null())
+        return (*error = path + ": the ranks' batches differ (--batch a,b,...); a projection needs one batch for "
+                                "every rank"), false;
     double ranks = 0, params = 0, batch = 0, step_ms = 0;
     MethodKind method;
     const bool complete = string_at(f, schema::method, &out->method) &&

@@ -1,9 +1,11 @@
 // --local-steps T (magsparse, DESIGN.md 3): from the agreed weights w0 a rank
 // runs T plain SGD steps on its own batches, then sends the model difference
-// instead of one gradient. The difference is passed in gradient units,
-// (w0 - w_T) / local_lr = the sum of the T local gradients, so T = 1 is the
-// plain gradient exactly. The weights are restored to w0 before the vote's
-// update, so every rank still applies the same update to the same weights.
+// instead of one gradient. The difference is passed in gradient units: the
+// sum of the T local gradients, (w0 - w_T) / local_lr, accumulated in its own
+// buffer (recovering it from the weights lost the low bits of the small
+// gradients to w's rounding), so T = 1 is the plain gradient exactly. The
+// weights are restored to w0 before the vote's update, so every rank still
+// applies the same update to the same weights.
 #pragma once
 
 #include <span>
@@ -18,7 +20,7 @@ struct LocalSteps {
     int steps = 1;               // T
     float lr = 0;                // of the local SGD steps
     std::vector<float> start;    // [d] w0
-    std::vector<float> diff;     // [d] (w0 - w_T) / lr
+    std::vector<float> grad_sum; // [d] the sum of the T local gradients
 };
 
 LocalSteps local_steps_make(int steps, float lr, size_t params);

@@ -28,7 +28,7 @@ std::span<const StepRecord> measured_steps(const Metrics& m) {
     return all.size() > 1 ? all.subspan(1) : all;
 }
 
-MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Comm comm) {
+MetricsSummary metrics_summarize(const Metrics& m, int64_t step_samples, MPI_Comm comm) {
     int P = 1;
     MPI_CHECK(MPI_Comm_size(comm, &P));
     const std::span<const StepRecord> steps = measured_steps(m);
@@ -55,7 +55,7 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Com
     MetricsSummary s;
     for (double t : slowest) s.train_seconds += t;
     if (n == 0) return s;
-    s.samples_per_s = s.train_seconds > 0 ? double(P) * double(rank_samples) * double(n) / s.train_seconds : 0;
+    s.samples_per_s = s.train_seconds > 0 ? double(step_samples) * double(n) / s.train_seconds : 0;
     std::vector<double> sorted = slowest;
     std::nth_element(sorted.begin(), sorted.begin() + long(n / 2), sorted.end());
     s.step_ms_median = 1e3 * sorted[n / 2];
@@ -74,13 +74,13 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Com
 
 namespace bitvote {
 
-MetricsProgress metrics_progress(const Metrics& m, int ranks, int64_t rank_samples) {
+MetricsProgress metrics_progress(const Metrics& m, int64_t step_samples) {
     MetricsProgress p;
     const std::span<const StepRecord> steps = measured_steps(m);
     double seconds = 0, sent = 0;
     for (const StepRecord& r : steps) seconds += r.seconds, sent += double(r.payload_sent);
     if (steps.empty()) return p;
-    p.samples_per_s = seconds > 0 ? double(ranks) * double(rank_samples) * double(steps.size()) / seconds : 0;
+    p.samples_per_s = seconds > 0 ? double(step_samples) * double(steps.size()) / seconds : 0;
     p.payload_sent = sent / double(steps.size());
     return p;
 }

@@ -41,7 +41,7 @@ void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer&
 // are several (the first builds oneDNN plans and touches fresh memory: tens of
 // ms against ~1 ms). Every rank gets the same numbers.
 struct MetricsSummary {
-    double samples_per_s = 0;     // ranks * rank_samples * steps / sum over steps of the slowest rank's step
+    double samples_per_s = 0;     // step_samples * steps / sum over steps of the slowest rank's step
     double step_ms_median = 0;    // median over steps of the slowest rank's step
     double train_seconds = 0;     // sum over steps of the slowest rank's step
     std::array<double, phase_count> time_share{};  // phase seconds / step seconds, all ranks and steps
@@ -52,9 +52,9 @@ struct MetricsSummary {
     double comm_busy_share = 0;   // sum comm_busy / sum step seconds (= time_share comm without --overlap)
 };
 
-// Collective over comm. rank_samples: training samples a rank uses per step
-// (batch, times the local steps).
-MetricsSummary metrics_summarize(const Metrics& m, int64_t rank_samples, MPI_Comm comm);
+// Collective over comm. step_samples: training samples all ranks use per step
+// (the sum of their batches, times the local steps).
+MetricsSummary metrics_summarize(const Metrics& m, int64_t step_samples, MPI_Comm comm);
 
 // The steps that count in summaries: all but the first when there are several.
 std::span<const StepRecord> measured_steps(const Metrics& m);
@@ -65,9 +65,9 @@ namespace bitvote {
 
 // This rank's view so far, for progress lines (no communication).
 struct MetricsProgress {
-    double samples_per_s = 0;  // ranks * rank_samples * steps / this rank's step seconds (measured steps)
+    double samples_per_s = 0;  // step_samples * steps / this rank's step seconds (measured steps)
     double payload_sent = 0;   // bytes per step, mean
 };
-MetricsProgress metrics_progress(const Metrics& m, int ranks, int64_t rank_samples);
+MetricsProgress metrics_progress(const Metrics& m, int64_t step_samples);
 
 }  // namespace bitvote

@@ -1,5 +1,6 @@
 #include "train/run_records.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,19 @@ std::string bytes_text(double bytes) {
     while (bytes >= 1000 && u < 3) bytes /= 1000, ++u;
     char text[32];
     std::snprintf(text, sizeof text, u ? "%.2f %s" : "%.0f %s", bytes, units[u]);
+    return text;
+}
+
+// True when every rank takes the same batch.
+bool one_batch(const std::vector<int>& batches) {
+    return std::ranges::count(batches, batches.front()) == std::ssize(batches);
+}
+
+// "32" when every rank takes one batch, else every rank's: "8,8,32,128,8".
+std::string batches_text(const std::vector<int>& batches) {
+    if (one_batch(batches)) return std::to_string(batches.front());
+    std::string text;
+    for (int b : batches) text += (text.empty() ? "" : ",") + std::to_string(b);
     return text;
 }
 
@@ -43,7 +57,8 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::dataset] = facts.dataset;
     r[schema::data] = cfg.data;
     r[schema::params] = int64_t(facts.params);
-    r[schema::batch] = cfg.batch;
+    r[schema::batch] = one_batch(facts.batches) ? JsonRecord(facts.batches.front()) : JsonRecord();
+    r[schema::batches] = facts.batches;
     r[schema::lr] = facts.lr;
     r[schema::momentum] = float_decimal(cfg.method.momentum);
     r[schema::weight_decay] = float_decimal(cfg.method.weight_decay);
@@ -169,10 +184,10 @@ void print_progress(int64_t step, const RunFacts& facts, const EvalResult& e, do
 void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out) {
     const MetricsSummary& m = out.metrics;
     const double fp32 = fp32_payload_bytes(facts.params);
-    std::printf("\n%s via %s (%s), %s with %zu params, %d ranks x batch %d%s, %lld steps (%.2f epochs)\n",
+    std::printf("\n%s via %s (%s), %s with %zu params, %d ranks x batch %s%s, %lld steps (%.2f epochs)\n",
                 std::string(method_name(cfg.method.kind)).c_str(), out.strategy_used.c_str(),
                 std::string(aggregate_name(cfg.aggregate)).c_str(),
-                model_kind_name(cfg.model), facts.params, env.ranks, cfg.batch,
+                model_kind_name(cfg.model), facts.params, env.ranks, batches_text(facts.batches).c_str(),
                 cfg.method.local_steps > 1 ? (" x " + std::to_string(cfg.method.local_steps) + " local steps").c_str() : "",
                 static_cast<long long>(facts.steps),
                 double(facts.steps) / double(facts.steps_per_epoch));

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/json_line.h"
 #include "train/evaluate.h"
@@ -21,7 +22,8 @@ struct RunFacts {
     int64_t train_total = 0;      // training samples over all ranks
     int64_t test_total = 0;
     int64_t steps = 0;
-    int64_t steps_per_epoch = 0;  // train_total / (ranks * batch), at least 1
+    int64_t steps_per_epoch = 0;  // train_total / (sum of batches * local steps), at least 1
+    std::vector<int> batches;     // [P] each rank's batch (--batch cycled)
     int64_t eval_every = 0;
     double lr = 0;                // the one used
 };

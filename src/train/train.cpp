@@ -49,11 +49,17 @@ struct Trainer {
     EvalResult last_eval;
 };
 
-// Training samples a rank uses per step.
-int64_t rank_samples(const TrainConfig& cfg) { return int64_t(cfg.batch) * cfg.method.local_steps; }
+// Training samples all ranks use per step: the sum of their batches, times
+// the local steps. An epoch is train_total of them (README, --batch).
+int64_t step_samples(const TrainConfig& cfg, int ranks) {
+    int64_t n = 0;
+    for (int r = 0; r < ranks; ++r) n += rank_batch(cfg, r);
+    return n * cfg.method.local_steps;
+}
 
 // Every rank reads its shard; a DataError is the same on every rank.
-bool open_data(Trainer* t, int64_t* smallest_shard, std::string* error) {
+// shard_sizes: [P] every rank's training shard.
+bool open_data(Trainer* t, std::vector<int64_t>* shard_sizes, std::string* error) {
     DataConfig dc;
     dc.path = t->cfg.data;
     dc.partition = t->cfg.partition;
@@ -67,21 +73,26 @@ bool open_data(Trainer* t, int64_t* smallest_shard, std::string* error) {
         *error = e.what();
         return false;
     }
-    int64_t fewest = t->data.train.size();
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &fewest, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD));
-    if (fewest == 0)
-        *error = "--partition " + partition_name(t->cfg.partition) + " leaves a rank without training samples";
-    *smallest_shard = fewest;
-    return fewest > 0;
+    const int64_t mine = t->data.train.size();
+    shard_sizes->resize(size_t(t->comm.size));
+    MPI_CHECK(MPI_Allgather(&mine, 1, MPI_INT64_T, shard_sizes->data(), 1, MPI_INT64_T, MPI_COMM_WORLD));
+    if (std::ranges::min(*shard_sizes) > 0) return true;
+    *error = "--partition " + partition_name(t->cfg.partition) + " leaves a rank without training samples";
+    return false;
 }
 
-// "" if every rank's shard holds a whole batch; checked before the network
-// allocates its batch-sized buffers.
-std::string batch_error(const Trainer& t, int64_t smallest_shard) {
-    if (smallest_shard >= t.cfg.batch) return "";
-    return "--batch " + std::to_string(t.cfg.batch) + " is larger than the smallest rank's training shard (" +
-           std::to_string(smallest_shard) + " samples; " + std::to_string(t.data.info.train_total) + " over " +
-           std::to_string(t.comm.size) + " ranks): use --batch " + std::to_string(smallest_shard) + " or fewer";
+// "" if every rank's shard holds a whole batch of its own; checked before the
+// network allocates its batch-sized buffers.
+std::string batch_error(const Trainer& t, const std::vector<int64_t>& shard_sizes) {
+    for (int r = 0; r < t.comm.size; ++r) {
+        const int64_t batch = rank_batch(t.cfg, r), shard = shard_sizes[size_t(r)];
+        if (batch <= shard) continue;
+        return "--batch: rank " + std::to_string(r) + "'s batch " + std::to_string(batch) +
+               " is larger than its training shard (" + std::to_string(shard) + " samples; " +
+               std::to_string(t.data.info.train_total) + " over " + std::to_string(t.comm.size) +
+               " ranks): use " + std::to_string(shard) + " or fewer";
+    }
+    return "";
 }
 
 ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info) {
@@ -109,7 +120,8 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
     f.params = params;
     f.train_total = info.train_total;
     f.test_total = info.test_total;
-    f.steps_per_epoch = std::max<int64_t>(1, info.train_total / (ranks * rank_samples(cfg)));
+    f.steps_per_epoch = std::max<int64_t>(1, info.train_total / step_samples(cfg, ranks));
+    for (int r = 0; r < ranks; ++r) f.batches.push_back(rank_batch(cfg, r));
     f.steps = cfg.steps ? cfg.steps : std::max<int64_t>(1, std::llround(cfg.epochs * double(f.steps_per_epoch)));
     f.eval_every = cfg.eval_every ? cfg.eval_every : f.steps_per_epoch;
     f.lr = float_decimal(cfg.method.lr > 0 ? cfg.method.lr : method_default_lr(cfg.method.kind));
@@ -124,24 +136,28 @@ int trainer_open(Trainer* t) {
                           (MPI_Query_thread(&provided), provided < MPI_THREAD_MULTIPLE))
         return error_exit("train", "--overlap needs MPI_THREAD_MULTIPLE, which this MPI does not provide (it gave level " +
                                        std::to_string(provided) + ")", 1);
-    int64_t smallest_shard = 0;
-    if (!open_data(t, &smallest_shard, &error)) return error_exit("train", error, 1);
-    if (std::string why = batch_error(*t, smallest_shard); !why.empty()) return usage_error_exit("train", why);
+    std::vector<int64_t> shard_sizes;
+    if (!open_data(t, &shard_sizes, &error)) return error_exit("train", error, 1);
+    if (std::string why = batch_error(*t, shard_sizes); !why.empty()) return usage_error_exit("train", why);
     const ModelSpec spec = model_spec(t->cfg, t->data.info);
     if (std::string why = model_spec_error(spec); !why.empty()) return usage_error_exit("train", why);
     if (t->cfg.byzantine >= t->comm.size)
         return usage_error_exit("train", "--byzantine " + std::to_string(t->cfg.byzantine) + " needs more than " +
                                              std::to_string(t->cfg.byzantine) + " ranks (running " +
                                              std::to_string(t->comm.size) + ")");
+    if (t->cfg.byzantine > 0 && t->cfg.attack == AttackKind::alie)
+        if (std::string why = alie_check(t->comm.size, int(t->cfg.byzantine), t->cfg.method.alie_z); !why.empty())
+            return usage_error_exit("train", why);
     if (!run_files_open(t->cfg.out, t->comm.rank, &t->files, &error)) return error_exit("train", error, 1);
 
     const int threads = threads_per_rank_set(t->comm.comm);
-    t->net = net_create(spec, t->cfg.batch, t->cfg.seed);
+    const int batch = rank_batch(t->cfg, t->comm.rank);
+    t->net = net_create(spec, batch, t->cfg.seed);
     t->facts = resolve_facts(t->cfg, t->data.info, net_param_count(t->net), t->comm.size);
     t->method = method_make(method_config(t->cfg, t->comm.rank), net_segments(t->net), net_param_count(t->net));
     const double local_lr = t->cfg.local_lr > 0 ? t->cfg.local_lr : method_default_lr(MethodKind::sgd);
     t->local = local_steps_make(t->cfg.method.local_steps, float(local_lr), net_param_count(t->net));
-    t->loader = loader_make(t->data.train, t->data.info, t->cfg.batch, t->cfg.seed, t->comm.rank);
+    t->loader = loader_make(t->data.train, t->data.info, batch, t->cfg.seed, t->comm.rank);
     t->strategy = strategy_find(t->cfg.strategy);
     const Transport transport = wire_transport(t->comm.comm);  // also opens every TCP connection
     t->wire = wire_meter_make(t->comm.comm, transport);
@@ -168,7 +184,7 @@ void evaluate_and_report(Trainer* t, int64_t steps_done) {
         fatal_collective("weights differ across ranks after step %lld (checksum check)",
                          static_cast<long long>(steps_done));
     if (t->comm.rank != 0) return;
-    const MetricsProgress p = metrics_progress(t->metrics, t->comm.size, rank_samples(t->cfg));
+    const MetricsProgress p = metrics_progress(t->metrics, step_samples(t->cfg, t->comm.size));
     const double epoch = double(steps_done) / double(t->facts.steps_per_epoch);
     print_progress(steps_done, t->facts, t->last_eval, p.samples_per_s, p.payload_sent);
     run_files_append(&t->files, record_eval(steps_done, epoch, t->last_eval, p.samples_per_s, p.payload_sent));
@@ -257,7 +273,7 @@ void train_loop(Trainer* t) {
 // Collective: the summary on every rank, the table and summary.json on rank 0.
 int trainer_finish(Trainer* t) {
     RunOutcome out;
-    out.metrics = metrics_summarize(t->metrics, rank_samples(t->cfg), t->comm.comm);
+    out.metrics = metrics_summarize(t->metrics, step_samples(t->cfg, t->comm.size), t->comm.comm);
     out.eval = t->last_eval;
     out.checksum = checksum_hex(weights_checksum(net_weights(t->net)));  // checked equal at the last evaluation
     const Strategy* picked = t->cfg.overlap ? overlap_auto_choice(t->overlap) : t->comm.auto_choice;

@@ -16,12 +16,13 @@ std::vector<std::string_view> strategy_names() {
     return names;
 }
 
-bool widths_parse(const std::string& text, std::vector<int>* out) {
+// "a,b,c": one or more decimal integers in [1, hi], no empty item.
+bool int_list_parse(const std::string& text, long hi, std::vector<int>* out) {
     const char* p = text.c_str();
     while (true) {
         char* end = nullptr;
         const long v = std::strtol(p, &end, 10);
-        if (end == p || v < 1 || v > 1 << 16) return false;
+        if (end == p || v < 1 || v > hi) return false;
         out->push_back(int(v));
         if (*end == 0) return true;
         if (*end != ',') return false;
@@ -52,7 +53,8 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag_required(flag(app, "--data F.h5", &c->data, "dataset in bitvote's HDF5 layout (bitvote data ...)"));
     flag(app, "--model", &c->model, one_of({"mlp", "cnn"}, model_kind_parse), "network");
     flag(app, "--widths a,b,...", &c->widths,
-         Parsed<std::vector<int>>{widths_parse, "a comma-separated list of sizes in [1, 65536], e.g. 256,128"},
+         Parsed<std::vector<int>>{[](const std::string& t, std::vector<int>* v) { return int_list_parse(t, 1 << 16, v); },
+                                  "a comma-separated list of sizes in [1, 65536], e.g. 256,128"},
          "hidden sizes (mlp default 256,128; cnn: conv1,conv2,fc default 32,64,512)");
     flag(app, "--method M", &m.kind, one_of(method_names(), method_parse),
          "what a rank sends and how the update is applied: " + names_text(method_names()));
@@ -60,16 +62,28 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag(app, "--aggregate", &c->aggregate, one_of(aggregate_names(), aggregate_parse),
          "how ranks agree: majority vote, weighted vote (SignSGD-FV) or coordinate-wise median");
     flag(app, "--density D", &m.density, fraction(),
-         "s3gd/topk: fraction of each layer sent, K = max(1, round(D * size))");
+         "s3gd/topk: fraction of each layer sent, K = ceil(D * size)");
+    flag(app, "--accum R", &m.accum, RealRange{0, 1},
+         "s3gd: accumulation factor rho, a = rho a + g (1: S3GD-MV's error accumulation; 0: top-K of g alone)");
     flag(app, "--lr LR", &m.lr, positive(), "learning rate", "the method's, listed below");
     flag(app, "--momentum B", &m.momentum, RealRange{0, 1, false, true},
          "sgd momentum, signum beta (topk is plain SGD)");
     flag(app, "--weight-decay L", &m.weight_decay, RealRange{0, 1}, "weight decay, applied after the aggregation");
     flag(app, "--budget B", &m.budget, non_negative(), "magsparse scale B (0: max|g| of each layer)");
-    flag(app, "--noise B", &m.noise, non_negative(), "noisysign noise scale b");
+    flag(app, "--noise B", &m.noise, non_negative(),
+         "noise b added to each coordinate: noisysign sends sign(g + b xi); with --aggregate median (sgd) each rank "
+         "sends g + b xi to the median (noisy medianSGD). gaussian: b is the standard deviation; uniform: b is "
+         "the half-width (xi on [-1, 1])",
+         ("noisysign " + real_text(noise_default(MethodKind::noisysign)) + ", median 0").c_str());
     flag(app, "--noise-kind", &m.noise_kind,
-         Choices<NoiseKind>{{{"gaussian", NoiseKind::gaussian}, {"uniform", NoiseKind::uniform}}}, "noisysign noise");
-    flag(app, "--batch N", &c->batch, at_least(1), "samples per rank per step");
+         Choices<NoiseKind>{{{"gaussian", NoiseKind::gaussian}, {"uniform", NoiseKind::uniform}}},
+         "the --noise distribution: gaussian N(0, b^2), or uniform on [-b, b]");
+    flag(app, "--batch N[,N...]", &c->batch,
+         Parsed<std::vector<int>>{[](const std::string& t, std::vector<int>* v) { return int_list_parse(t, batch_max, v); },
+                                  "a batch size in [1, " + std::to_string(batch_max) +
+                                      "], or a comma-separated list of them (one per rank, cycled)"},
+         "samples per rank per step; a list gives rank r the (r mod length)-th value, e.g. 8,8,32,128",
+         std::to_string(c->batch.front()).c_str());
     flag(app, "--epochs E", &c->epochs, positive(),
          "passes over the training set, may be fractional (ignored with --steps)");
     flag(app, "--steps N", &c->steps, at_least(1), "steps to run", "from --epochs");
@@ -92,6 +106,8 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
              "one of " + names_text(attack_names())},
          "what adversaries send: " + names_text(attack_names()) +
              " (scaled: -100 g, for methods that send values; alie: mean - z std, for fp32)");
+    flag(app, "--alie-z Z", &m.alie_z, positive(), "--attack alie: z itself, whatever P and N",
+         "Phi^-1((P - s)/P), s = floor(P/2 + 1) - N");
     flag(app, "--local-steps T", &m.local_steps, in_range(1, 1000),
          "magsparse: T local SGD steps per exchange, sending the model difference");
     flag(app, "--local-lr LR", &c->local_lr, positive(), "lr of those local steps", "sgd's default lr");
@@ -112,6 +128,11 @@ std::string train_config_check(const TrainConfig& c) {
     if (std::string why = method_check(m.kind, *strategy_find(c.strategy), c.aggregate); !why.empty()) return why;
     if (m.local_steps > 1 && m.kind != MethodKind::magsparse)
         return "--local-steps " + std::to_string(m.local_steps) + " applies to --method magsparse only";
+    if (m.accum != 1 && m.kind != MethodKind::s3gd) return "--accum applies to --method s3gd only";
+    if (m.noise >= 0 && m.kind != MethodKind::noisysign && c.aggregate != AggregateKind::median)
+        return "--noise applies to --method noisysign and to --aggregate median (noisy medianSGD) only";
+    if (m.alie_z > 0 && (c.byzantine == 0 || c.attack != AttackKind::alie))
+        return "--alie-z applies to --byzantine N --attack alie only";
     if (c.byzantine > 0 && !c.attack_given) return "--byzantine " + std::to_string(c.byzantine) + " needs --attack";
     if (c.byzantine > 0) return attack_check(m.kind, c.attack);
     if (c.overlap && c.aggregate != AggregateKind::vote)
@@ -128,6 +149,8 @@ OverlapProgress overlap_progress_of(const TrainConfig& c) {
     if (c.overlap_progress != OverlapProgress::pick) return c.overlap_progress;
     return exchange_is_fp32_allreduce(c) ? OverlapProgress::test : OverlapProgress::thread;
 }
+
+int rank_batch(const TrainConfig& c, int rank) { return c.batch[size_t(rank) % c.batch.size()]; }
 
 size_t first_bucket_bytes(int64_t bucket_kb) { return size_t(std::max<int64_t>(1, bucket_kb / 16)) * 1024; }
 

@@ -27,7 +27,7 @@ struct TrainConfig {
                                       // seed and rank are filled in by the trainer
     std::string strategy = "auto";    // a strategy_table() name
     AggregateKind aggregate = AggregateKind::vote;
-    int batch = 32;                   // per rank
+    std::vector<int> batch = {32};    // per rank: rank r takes batch[r % size] (rank_batch)
     double epochs = 1;                // used when steps == 0
     int64_t steps = 0;
     Partition partition;              // of the training samples
@@ -45,6 +45,11 @@ struct TrainConfig {
     int64_t bucket_kb = 1024;         // --overlap bucket cap, KiB of fp32 gradient
     OverlapProgress overlap_progress = OverlapProgress::pick;  // as asked; see overlap_progress_of
 };
+
+inline constexpr int batch_max = 1 << 20;  // --batch: the largest value taken
+
+// Rank r's batch: --batch's values cycled over the ranks.
+int rank_batch(const TrainConfig& cfg, int rank);
 
 // The first bucket's cap (bytes): DDP starts with a small bucket (1 of 25 MiB)
 // so the first exchange starts early; here 1/16 of --bucket-kb, at least 1 KiB.

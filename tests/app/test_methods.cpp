@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "comm/strategy.h"
@@ -43,6 +44,13 @@ std::vector<uint32_t> naive_topk(const std::vector<float>& a, size_t begin, size
     idx.resize(k);
     std::sort(idx.begin(), idx.end());
     return idx;
+}
+
+// naive_topk of two_layers at density 0.04: K = 4 and 10, as arena indices.
+std::vector<uint32_t> two_layer_topk(const std::vector<float>& a) {
+    std::vector<uint32_t> top = naive_topk(a, 0, 100, 4), second = naive_topk(a, 100, 350, 10);
+    top.insert(top.end(), second.begin(), second.end());
+    return top;
 }
 
 Update sign_update(const std::vector<int>& votes) {  // +1 / -1
@@ -117,11 +125,13 @@ TEST(NoisySign, ZeroNoiseEqualsSignSgd) {
     EXPECT_TRUE(std::equal(a.bits.begin(), a.bits.end(), b.bits.begin()));
 }
 
-// P(sign(0.5 + xi) = +1): Phi(0.5) = 0.6915 for N(0, 1); (1 + 0.5 / sqrt 3) / 2 = 0.6443 for the uniform.
-TEST(NoisySign, NoiseHasUnitVarianceInBothKinds) {
+// P(sign(0.5 + b xi) = +1) at b = 1: Phi(0.5) = 0.6915 for N(0, 1) (b is the
+// standard deviation); (1 + 0.5) / 2 = 0.75 for the uniform on [-b, b] (b is
+// the half-width).
+TEST(NoisySign, NoiseHasTheScaleTheHelpSaysInBothKinds) {
     const size_t d = 200000;
     std::vector<float> g(d, 0.5f);
-    for (auto [kind, want] : {std::pair{NoiseKind::gaussian, 0.6915}, std::pair{NoiseKind::uniform, 0.6443}}) {
+    for (auto [kind, want] : {std::pair{NoiseKind::gaussian, 0.6915}, std::pair{NoiseKind::uniform, 0.75}}) {
         MethodConfig cfg;
         cfg.noise = 1;
         cfg.noise_kind = kind;
@@ -130,6 +140,63 @@ TEST(NoisySign, NoiseHasUnitVarianceInBothKinds) {
         size_t plus = 0;
         for (size_t i = 0; i < d; ++i) plus += bit(msg.bits, i);
         EXPECT_NEAR(double(plus) / d, want, 0.006);
+    }
+}
+
+// Without --noise, noisysign takes noise_default's b and sgd none.
+TEST(NoisySign, UnsetNoiseResolvesToTheMethodsDefault) {
+    EXPECT_EQ(method_of(MethodKind::noisysign, {}, 4).cfg.noise, noise_default(MethodKind::noisysign));
+    EXPECT_GT(noise_default(MethodKind::noisysign), 0);
+    EXPECT_EQ(method_of(MethodKind::sgd, {}, 4).cfg.noise, 0);
+}
+
+// Noisy medianSGD's message: without noise the gradient itself (the same
+// bits); with --noise b, g + b xi, xi the uniform on [-1, 1] or N(0, 1), a
+// function of (seed, rank, step, index) alone.
+TEST(NoisyMedian, SgdSendsTheGradientPlusNoiseKeyedBySeedRankStepAndIndex) {
+    const size_t d = 100001;  // odd: the last gaussian pair has one coordinate
+    std::vector<float> g = gradient_make(d, 8);
+    MethodConfig cfg;
+    cfg.seed = 3;
+    cfg.noise = 0;
+    Method plain = method_of(MethodKind::sgd, {}, d, cfg);
+    Message msg = method_compress(&plain, g, 0);
+    EXPECT_EQ(msg.values.data(), g.data());
+
+    const float b = 0.25f;
+    for (NoiseKind kind : {NoiseKind::uniform, NoiseKind::gaussian}) {
+        cfg.noise = b;
+        cfg.noise_kind = kind;
+        cfg.rank = 1;
+        Method m = method_of(MethodKind::sgd, {}, d, cfg), again = m;
+        cfg.rank = 2;
+        Method other_rank = method_of(MethodKind::sgd, {}, d, cfg);
+        const std::vector<float> noisy = [&] {
+            Message n = method_compress(&m, g, 7);
+            return std::vector<float>(n.values.begin(), n.values.end());
+        }();
+        Message same = method_compress(&again, g, 7);
+        EXPECT_TRUE(std::equal(noisy.begin(), noisy.end(), same.values.begin())) << "same seed, rank, step";
+        Message rank2 = method_compress(&other_rank, g, 7), step8 = method_compress(&again, g, 8);
+        size_t equal_rank = 0, equal_step = 0;
+        double sum = 0, squares = 0, widest = 0;
+        for (size_t i = 0; i < d; ++i) {
+            equal_rank += rank2.values[i] == noisy[i];
+            equal_step += step8.values[i] == noisy[i];
+            const double e = double(noisy[i]) - g[i];
+            sum += e, squares += e * e, widest = std::max(widest, std::fabs(e));
+        }
+        EXPECT_LT(equal_rank, d / 100) << "another rank draws other noise";
+        EXPECT_LT(equal_step, d / 100) << "another step draws other noise";
+        const double mean = sum / d, sd = std::sqrt(squares / d - mean * mean);
+        EXPECT_NEAR(mean, 0, 0.01 * b);
+        if (kind == NoiseKind::uniform) {
+            EXPECT_LE(widest, b * (1 + 1e-6));  // on [-b, b]: half-width b
+            EXPECT_GT(widest, 0.999 * b);
+            EXPECT_NEAR(sd, b / std::sqrt(3.0), 0.01 * b);
+        } else {
+            EXPECT_NEAR(sd, b, 0.01 * b);  // standard deviation b
+        }
     }
 }
 
@@ -146,7 +213,7 @@ TEST(Signum, SendsSignOfMomentum) {
     }
 }
 
-// a += g; per layer the K largest |a| (K = round(density * size)) vote sign(a); a[sent] = 0.
+// a += g; per layer the K largest |a| (K = ceil(density * size)) vote sign(a); a[sent] = 0.
 TEST(S3gd, SendsPerLayerTopKOfAccumulatorAndResetsIt) {
     MethodConfig cfg;
     cfg.density = 0.04;  // K = 4 and 10
@@ -155,8 +222,7 @@ TEST(S3gd, SendsPerLayerTopKOfAccumulatorAndResetsIt) {
     for (int64_t step = 0; step < 4; ++step) {
         std::vector<float> g = gradient_make(d_two, 20 + uint64_t(step));
         for (size_t i = 0; i < d_two; ++i) a[i] += g[i];
-        std::vector<uint32_t> want = naive_topk(a, 0, 100, 4), second = naive_topk(a, 100, 350, 10);
-        want.insert(want.end(), second.begin(), second.end());
+        const std::vector<uint32_t> want = two_layer_topk(a);
         Message msg = method_compress(&m, g, step);
         ASSERT_EQ(msg.kind, MessageKind::sparse);
         ASSERT_EQ(std::vector<uint32_t>(msg.indices.begin(), msg.indices.end()), want) << "step " << step;
@@ -176,6 +242,45 @@ TEST(S3gd, ZeroAccumulatorEntriesDoNotVote) {
     ASSERT_EQ(msg.indices.size(), 1u);
     EXPECT_EQ(msg.indices[0], 7u);
     EXPECT_FALSE(bit(msg.signs, 0));
+}
+
+// K = ceil(density * size), as the S3GD-MV reference rounds: 0.013 of 100
+// and 250 is 2 and 4 (rounding to nearest gave 1 and 3).
+TEST(S3gd, KRoundsUpPerLayer) {
+    MethodConfig cfg;
+    cfg.density = 0.013;
+    std::vector<float> g(d_two, 1.0f);
+    Method m = method_of(MethodKind::s3gd, two_layers, d_two, cfg);
+    Message msg = method_compress(&m, g, 0);
+    EXPECT_EQ(std::vector<uint32_t>(msg.indices.begin(), msg.indices.end()),
+              (std::vector<uint32_t>{0, 1, 100, 101, 102, 103}));
+}
+
+// --accum rho: a = rho a + g. rho = 0 sends the per-layer top-K of g itself,
+// whatever was left unsent; rho = 0.5 halves what is left each step.
+TEST(S3gd, AccumulationFactorScalesTheLeftover) {
+    for (float rho : {0.0f, 0.5f}) {
+        MethodConfig cfg;
+        cfg.density = 0.04;
+        cfg.accum = rho;
+        Method m = method_of(MethodKind::s3gd, two_layers, d_two, cfg);
+        std::vector<float> a(d_two, 0.0f);
+        for (int64_t step = 0; step < 4; ++step) {
+            std::vector<float> g = gradient_make(d_two, 40 + uint64_t(step));
+            for (size_t i = 0; i < d_two; ++i) a[i] = rho * a[i] + g[i];
+            const std::vector<uint32_t> want = two_layer_topk(a);
+            if (rho == 0) {
+                ASSERT_EQ(want, two_layer_topk(g)) << "rho 0: the top-K of g";
+            }
+            Message msg = method_compress(&m, g, step);
+            ASSERT_EQ(std::vector<uint32_t>(msg.indices.begin(), msg.indices.end()), want)
+                << "rho " << rho << " step " << step;
+            for (size_t j = 0; j < want.size(); ++j) {
+                EXPECT_EQ(bit(msg.signs, j), a[want[j]] > 0);
+                a[want[j]] = 0;
+            }
+        }
+    }
 }
 
 // Over many steps the mean number of votes is sum min(1, |g| / B), each vote
@@ -356,6 +461,20 @@ TEST(Attack, AlieZFollowsThePaper) {
     EXPECT_NEAR(alie_z(5, 2), 0.8416, 1e-4);   // s = 1, Phi(z) = 0.8
     EXPECT_NEAR(alie_z(50, 24), 1.7507, 1e-4); // s = 2, Phi(z) = 0.96
     EXPECT_EQ(alie_z(4, 1), 0);                // s = 2, Phi(z) = 0.5
+}
+
+// Where the formula gives no lie (z = 0 at P = 2, 4, 8, 10 with N = 1; no z
+// where the attackers are a majority) alie is refused, naming --alie-z, which
+// then runs at any P and N.
+TEST(Attack, AlieWithoutALieIsRefusedUnlessZIsGiven) {
+    for (auto [P, N] : {std::pair{2, 1}, std::pair{4, 1}, std::pair{8, 1}, std::pair{10, 1}, std::pair{3, 2}}) {
+        const std::string why = alie_check(P, N, 0);
+        EXPECT_NE(why.find("--alie-z"), std::string::npos) << P << " " << N << ": " << why;
+        EXPECT_EQ(alie_check(P, N, 1.5), "");
+    }
+    EXPECT_NE(alie_check(4, 1, 0).find("Phi^-1(0.5)"), std::string::npos) << alie_check(4, 1, 0);
+    EXPECT_EQ(alie_check(5, 2, 0), "");
+    EXPECT_EQ(alie_check(50, 24, 0), "");
 }
 
 TEST(MethodCheck, ListsValidStrategiesAndAggregators) {

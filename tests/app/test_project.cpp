@@ -455,10 +455,11 @@ JsonRecord summary_record(const std::string& transport, double payload_sent) {
     TrainConfig cfg;
     cfg.method.kind = MethodKind::signsgd;
     cfg.strategy = "auto";
-    cfg.batch = 32;
+    cfg.batch = {32};
     cfg.method.density = 0.01;
     RunFacts facts;
     facts.params = 1000000, facts.steps = 10, facts.steps_per_epoch = 5, facts.lr = 1e-4;
+    facts.batches = {32, 32, 32, 32};
     RunEnv env;
     env.ranks = 4, env.transport = transport, env.hosts = {"a"};
     RunOutcome out;

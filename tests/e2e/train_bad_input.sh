@@ -27,9 +27,22 @@ expect 2 "--partition: 'zipf' is not" -- --data "$DATA" --partition zipf
 expect 2 "strategy 'allreduce' cannot exchange them (valid strategies: vote-allreduce" -- \
     --data "$DATA" --method signsgd --strategy allreduce
 expect 2 "--strategy: 'ring' is not one of allreduce, vote-allreduce" -- --data "$DATA" --strategy ring
-expect 2 "--batch: '0' is not an integer >= 1" -- --data "$DATA" --batch 0
-expect 2 "--batch 1000000 is larger than the smallest rank's training shard (30000 samples; 60000 over 2 ranks)" -- \
+expect 2 "--batch: '0' is not a batch size in \[1, 1048576\], or a comma-separated list" -- --data "$DATA" --batch 0
+expect 2 "--batch: 'abc' is not a batch size" -- --data "$DATA" --batch abc
+expect 2 "--batch: '8,,32' is not a batch size" -- --data "$DATA" --batch 8,,32
+expect 2 "--batch: '8,0' is not a batch size" -- --data "$DATA" --batch 8,0
+expect 2 "--batch: '8,' is not a batch size" -- --data "$DATA" --batch 8,
+expect 2 "--batch: rank 0's batch 1000000 is larger than its training shard (30000 samples; 60000 over 2 ranks)" -- \
     --data "$DATA" --batch 1000000
+expect 2 "--batch: rank 1's batch 40000 is larger than its training shard (30000 samples" -- \
+    --data "$DATA" --batch 8,40000
+expect 2 "--accum applies to --method s3gd only" -- --data "$DATA" --method signsgd --accum 0
+expect 2 "--accum: '1.5' is not a number in \[0, 1\]" -- --data "$DATA" --method s3gd --accum 1.5
+expect 2 "--noise applies to --method noisysign and to --aggregate median" -- --data "$DATA" --method sgd --noise 0.1
+# alie at 2 ranks, 1 attacker: s = 1, z = Phi^-1(1/2) = 0 would send the mean.
+expect 2 "z = Phi^-1((P - s)/P) = Phi^-1(0.5) <= 0, so the attackers would send the plain mean.*--alie-z Z" -- \
+    --data "$DATA" --method sgd --aggregate median --byzantine 1 --attack alie
+expect 2 "--alie-z applies to --byzantine N --attack alie only" -- --data "$DATA" --method sgd --alie-z 1
 expect 2 "--density: '1.5' is not a number in (0, 1]" -- --data "$DATA" --method s3gd --density 1.5
 expect 2 "unknown flag '--bogus'" -- --data "$DATA" --bogus 1
 expect 2 "--lr: needs a value" -- --data "$DATA" --lr

@@ -5,11 +5,13 @@
 // every rank after each step.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "aggregate/aggregator.h"
 #include "base/hash.h"
 #include "comm/strategy.h"
 #include "compress/method.h"
@@ -88,6 +90,21 @@ uint64_t hash_floats(std::span<const float> w) {
 
 using MethodStep = MpiTest;
 using MethodAttack = MpiTest;
+using NoisyMedian = MpiTest;
+
+// The coordinate-wise median of every rank's message (even P: the mean of
+// the two middle values).
+std::vector<float> naive_median(const std::vector<Message>& msgs) {
+    std::vector<float> out(d);
+    for (size_t i = 0; i < d; ++i) {
+        std::vector<float> column;
+        for (const Message& m : msgs) column.push_back(m.values[i]);
+        std::sort(column.begin(), column.end());
+        const size_t P = column.size();
+        out[i] = P % 2 ? column[P / 2] : (column[P / 2 - 1] + column[P / 2]) / 2;
+    }
+    return out;
+}
 
 TEST_F(MethodStep, EveryMethodAndStrategyMatchesASimulationOfAllRanks) {
     Comm& c = world();
@@ -142,7 +159,9 @@ TEST_F(MethodStep, AutoPicksTheCompressedExchangeForEfSignAndTopK) {
 }
 
 // The last N ranks lie, the others send what they computed: flip locally,
-// alie as the mean minus z standard deviations of every rank's honest values.
+// alie as the mean minus z standard deviations of every rank's honest values,
+// z from P and N, or --alie-z's (MethodConfig::alie_z) whatever P and N (at
+// P = 2 and 4 the formula's z is 0).
 TEST_F(MethodAttack, LastRanksLieAsTheAttackSays) {
     Comm& c = world();
     const int N = (c.size - 1) / 2 + (c.size == 2);  // a minority, and one liar at P = 2
@@ -155,20 +174,67 @@ TEST_F(MethodAttack, LastRanksLieAsTheAttackSays) {
     method_attack(&c, &sign, &msg, AttackKind::flip, N, 0);
     for (size_t i = 0; i < d; ++i) wrong += bool((msg.bits[i / 64] >> (i % 64)) & 1) != (liar ? g[i] < 0 : !(g[i] < 0));
 
-    Method sgd = method_for(MethodKind::sgd, c.rank);
-    msg = method_compress(&sgd, g, 0);
-    method_attack(&c, &sgd, &msg, AttackKind::alie, N, 0);
-    const double z = alie_z(c.size, N);
-    for (size_t i = 0; i < d; ++i) {
-        double sum = 0, squares = 0;
-        for (int r = 0; r < c.size; ++r) {
-            double v = gradient_at(r, 0)[i];
-            sum += v, squares += v * v;
+    for (double given : {0.0, 1.5}) {
+        Method sgd = method_for(MethodKind::sgd, c.rank);
+        sgd.cfg.alie_z = given;
+        msg = method_compress(&sgd, g, 0);
+        method_attack(&c, &sgd, &msg, AttackKind::alie, N, 0);
+        const double z = given > 0 ? given : alie_z(c.size, N);
+        for (size_t i = 0; i < d; ++i) {
+            double sum = 0, squares = 0;
+            for (int r = 0; r < c.size; ++r) {
+                double v = gradient_at(r, 0)[i];
+                sum += v, squares += v * v;
+            }
+            double mean = sum / c.size, sd = std::sqrt(std::max(0.0, squares / c.size - mean * mean));
+            wrong += std::fabs(msg.values[i] - (liar ? mean - z * sd : g[i])) > 1e-6;
         }
-        double mean = sum / c.size, sd = std::sqrt(std::max(0.0, squares / c.size - mean * mean));
-        wrong += std::fabs(msg.values[i] - (liar ? mean - z * sd : g[i])) > 1e-6;
     }
     EXPECT_TRUE(on_every_rank(wrong == 0, std::to_string(wrong) + " coordinates not as the attack says"));
+}
+
+// Noisy medianSGD (--aggregate median --noise b): each rank's message is its
+// gradient plus noise keyed by (seed, rank, step, index), so every rank can
+// redraw every other's and the median of those is the update; --noise 0 is
+// plain medianSGD bit for bit, and noise moves the median.
+TEST_F(NoisyMedian, IsTheMedianOfEveryRanksNoisyGradient) {
+    Comm& c = world();
+    const int64_t step = 4;
+    for (NoiseKind kind : {NoiseKind::uniform, NoiseKind::gaussian})
+        for (float b : {0.0f, 0.5f}) {
+            auto noisy_sgd = [&](int r) {
+                Method m = method_for(MethodKind::sgd, r);
+                m.cfg.noise = b;
+                m.cfg.noise_kind = kind;
+                return m;
+            };
+            Method mine = noisy_sgd(c.rank);
+            const std::vector<float> g = gradient_at(c.rank, step);
+            AggregateState st = aggregate_open(&c, AggregateKind::median, *strategy_find("allreduce"));
+            Update got;
+            aggregate(&st, method_compress(&mine, g, step), &got);
+
+            std::vector<Method> all;
+            std::vector<std::vector<float>> grads;
+            std::vector<Message> noisy, plain;
+            for (int r = 0; r < c.size; ++r) all.push_back(noisy_sgd(r)), grads.push_back(gradient_at(r, step));
+            for (int r = 0; r < c.size; ++r) {
+                noisy.push_back(method_compress(&all[size_t(r)], grads[size_t(r)], step));
+                plain.push_back(message_fp32(grads[size_t(r)]));
+            }
+            const std::vector<float> want = naive_median(noisy), without = naive_median(plain);
+            const std::string name = std::string(kind == NoiseKind::uniform ? "uniform" : "gaussian") + " b " +
+                                     std::to_string(b);
+            size_t wrong = 0, moved = 0;
+            for (size_t i = 0; i < d; ++i) {
+                wrong += std::memcmp(&got.values[i], &want[i], sizeof(float)) != 0;
+                moved += got.values[i] != without[i];
+            }
+            EXPECT_TRUE(on_every_rank(wrong == 0, name + ": " + std::to_string(wrong) + " coordinates off"));
+            EXPECT_TRUE(on_every_rank(b == 0 ? moved == 0 : moved > d / 2,
+                                      name + ": " + std::to_string(moved) + " coordinates moved by the noise"));
+            aggregate_close(&st);
+        }
 }
 
 }  // namespace
