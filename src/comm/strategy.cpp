@@ -190,7 +190,7 @@ void message_densify(const Message& msg, std::span<float> out) {
 }
 
 // Set bits among the first d of a bitmap (bits past d are not counted).
-static size_t bits_set(std::span<const uint64_t> bits, size_t d) {
+static size_t count_set_bits(std::span<const uint64_t> bits, size_t d) {
     size_t k = 0, words = bitmap_words(d);
     for (size_t i = 0; i < words; ++i) {
         uint64_t v = bits[i];
@@ -204,7 +204,7 @@ size_t message_entries(const Message& msg) {
     switch (msg.kind) {
         case MessageKind::sparse:
         case MessageKind::sparse_fp32: return msg.indices.size();
-        case MessageKind::ternary: return bits_set(msg.voted, msg.d);
+        case MessageKind::ternary: return count_set_bits(msg.voted, msg.d);
         default: return 0;
     }
 }
@@ -212,7 +212,7 @@ size_t message_entries(const Message& msg) {
 size_t update_nonzeros(const Update& u, size_t d) {
     switch (u.kind) {
         case MessageKind::sign: return d;
-        case MessageKind::ternary: return bits_set(u.voted, d);
+        case MessageKind::ternary: return count_set_bits(u.voted, d);
         default: return size_t(std::count_if(u.values.begin(), u.values.begin() + ptrdiff_t(d),
                                              [](float v) { return v != 0; }));
     }
