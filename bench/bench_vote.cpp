@@ -39,26 +39,26 @@ void bm_vote_accumulate_signs(benchmark::State& st, const KernelTable& k) {
     st.SetBytesProcessed(int64_t(st.iterations()) * int64_t((2 * words + bits.size()) * word_bytes));
 }
 
-// counters read, signs written.
+// counters read, the decision written: positive and nonzero bitmaps (P even: ties).
 void bm_vote_decide(benchmark::State& st, const KernelTable& k) {
     size_t n = size_t(st.range(0)), words = vote_counter_words(n, width);
-    std::vector<uint64_t> counters = random_words(words, 1), out(bitmap_words(n));
+    std::vector<uint64_t> counters = random_words(words, 1), positive(bitmap_words(n)), nonzero(bitmap_words(n));
     for (auto _ : st) {
-        k.vote_decide(counters, width, ranks, out);
+        k.vote_decide(counters, width, ranks, positive, nonzero);
         benchmark::ClobberMemory();
     }
-    st.SetBytesProcessed(int64_t(st.iterations()) * int64_t((words + out.size()) * word_bytes));
+    st.SetBytesProcessed(int64_t(st.iterations()) * int64_t((words + 2 * positive.size()) * word_bytes));
 }
 
-// P rows of n bits read, n bits written.
+// P rows of n bits read, 2 n bits written (positive and nonzero: every P here is even).
 void bm_vote_count(benchmark::State& st, const KernelTable& k) {
     size_t n = size_t(st.range(0)), P = size_t(st.range(1)), nwords = bitmap_words(n);
-    std::vector<uint64_t> bitmaps = random_words(P * nwords, 1), out(nwords);
+    std::vector<uint64_t> bitmaps = random_words(P * nwords, 1), positive(nwords), nonzero(nwords);
     for (auto _ : st) {
-        k.vote_count(bitmaps, P, out);
+        k.vote_count(bitmaps, P, positive, nonzero);
         benchmark::ClobberMemory();
     }
-    st.SetBytesProcessed(int64_t(st.iterations()) * int64_t((P + 1) * nwords * word_bytes));
+    st.SetBytesProcessed(int64_t(st.iterations()) * int64_t((P + 2) * nwords * word_bytes));
 }
 
 // The n grid plus n = 2^28, where vote_add's counters (100 MB each at w = 3)

@@ -14,6 +14,8 @@
 //   rejects non-finite gradients before they reach a compressor.
 // - Ternary values use two bitmaps: `voted` (x > 0 or x < 0; 0 and NaN do not
 //   vote) and `positive` (x > 0; always a subset of voted).
+// - A vote's decision is sign(sum of votes) with sign(0) = 0 (DESIGN.md 3): a
+//   tie moves nothing, dense or ternary. A dense vote ties only at even P.
 // - Vote counters are bit-sliced and tiled: per tile of 512 coordinates, w
 //   planes of 8 words each (plane j holds bit j of 512 counters; word k of a
 //   plane covers coordinates 64k..64k+63 of the tile). A buffer for n
@@ -69,16 +71,22 @@ struct KernelTable {
     // counters += bits (one rank's 0/1 vector); bits may be shorter than the
     // counters cover (missing words count as 0).
     void (*vote_accumulate_signs)(std::span<uint64_t> counters, std::span<const uint64_t> bits, unsigned w);
-    // out_i = 1 iff 2 * count_i >= P: the sign of sum(±1 votes), tie -> +1
-    // (sign(0) = +1, as for the dense sign). out.size() <= vote_tiles * 8.
-    void (*vote_decide)(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> out);
+    // The dense decision sign(sum of +-1 votes) = sign(2 count_i - P) with
+    // sign(0) = 0: positive_i = 2 count_i > P, nonzero_i = 2 count_i != P (a
+    // tie, possible at even P only, decides 0). nonzero is written only if it
+    // is not empty (it is all ones at odd P). positive.size() <= vote_tiles * 8;
+    // nonzero.size() is 0 or positive.size(). Zero counters (padding) decide -1.
+    void (*vote_decide)(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> positive,
+                        std::span<uint64_t> nonzero);
     // Ternary decision from two counters: sign(plus_i - minus_i), 0 on tie:
     // voted_i = plus_i != minus_i, positive_i = plus_i > minus_i.
     void (*vote_decide_ternary)(std::span<const uint64_t> plus, std::span<const uint64_t> minus, unsigned w,
                                 std::span<uint64_t> voted, std::span<uint64_t> positive);
-    // Majority of P sign bitmaps stored one after another ([P][out.size()]
-    // words), tie -> +1, as vote_decide. Bit-sliced adders across the P rows.
-    void (*vote_count)(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> out);
+    // The dense decision of P sign bitmaps stored one after another
+    // ([P][positive.size()] words), as vote_decide decides their counts.
+    // Bit-sliced adders across the P rows.
+    void (*vote_count)(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> positive,
+                       std::span<uint64_t> nonzero);
 
     // Sorted unique indices < d with one sign bit each (signs: bitmap of k
     // bits, bit j for idx[j]) -> bytes. Delta + Golomb-Rice, parameter from
@@ -135,15 +143,17 @@ inline void vote_add(std::span<const uint64_t> in, std::span<uint64_t> inout, un
 inline void vote_accumulate_signs(std::span<uint64_t> counters, std::span<const uint64_t> bits, unsigned w) {
     kernels().vote_accumulate_signs(counters, bits, w);
 }
-inline void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> out) {
-    kernels().vote_decide(counters, w, P, out);
+inline void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> positive,
+                        std::span<uint64_t> nonzero) {
+    kernels().vote_decide(counters, w, P, positive, nonzero);
 }
 inline void vote_decide_ternary(std::span<const uint64_t> plus, std::span<const uint64_t> minus, unsigned w,
                                 std::span<uint64_t> voted, std::span<uint64_t> positive) {
     kernels().vote_decide_ternary(plus, minus, w, voted, positive);
 }
-inline void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> out) {
-    kernels().vote_count(bitmaps, P, out);
+inline void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> positive,
+                       std::span<uint64_t> nonzero) {
+    kernels().vote_count(bitmaps, P, positive, nonzero);
 }
 inline size_t indices_encode(std::span<const uint32_t> idx, std::span<const uint64_t> signs, uint32_t d,
                              std::span<uint8_t> out) {

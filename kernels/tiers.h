@@ -27,10 +27,12 @@
                               float lr, std::span<float> w);                                              \
     void vote_add(std::span<const uint64_t> in, std::span<uint64_t> inout, unsigned w);                   \
     void vote_accumulate_signs(std::span<uint64_t> counters, std::span<const uint64_t> bits, unsigned w); \
-    void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> out); \
+    void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P,                          \
+                     std::span<uint64_t> positive, std::span<uint64_t> nonzero);                          \
     void vote_decide_ternary(std::span<const uint64_t> plus, std::span<const uint64_t> minus, unsigned w, \
                              std::span<uint64_t> voted, std::span<uint64_t> positive);                    \
-    void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> out);                \
+    void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> positive,            \
+                    std::span<uint64_t> nonzero);                                                         \
     size_t indices_encode(std::span<const uint32_t> idx, std::span<const uint64_t> signs, uint32_t d,     \
                           std::span<uint8_t> out);                                                        \
     CodecStatus indices_decode(std::span<const uint8_t> in, uint32_t d, std::span<uint32_t> idx_out,      \

@@ -60,12 +60,15 @@ VOTE_INLINE void store_lane(std::span<uint64_t> out, size_t t, L v) {
         store_partial_lane(out, t, v);
 }
 
-// Bit-sliced comparison count >= T, fed the planes of the count from the most
-// significant down: `greater` once a plane has 1 where T has 0 and the planes
-// above were equal; `equal` while every plane so far matched T. A plane above
-// the count's width (0) compared with a bit above T's (0) changes nothing.
+// The dense decision sign(2 count - P): count compared bit-sliced with
+// T = floor(P / 2), fed the planes of the count from the most significant
+// down: `greater` once a plane has 1 where T has 0 and the planes above were
+// equal; `equal` while every plane so far matched T. A plane above the
+// count's width (0) compared with a bit above T's (0) changes nothing.
+// positive = count > T; nonzero = count != T at even P (a tie decides 0),
+// all ones at odd P (never a tie).
 template <class L>
-struct AtLeast {
+struct Decision {
     L greater = L::zero(), equal = L::ones();
 
     void next_plane(L c, bool t_bit) {
@@ -76,11 +79,12 @@ struct AtLeast {
             equal = andnot(c, equal);
         }
     }
-    L result() const { return greater | equal; }
+    // Lane t of positive and, if it is not empty, of nonzero.
+    VOTE_INLINE void store(std::span<uint64_t> positive, std::span<uint64_t> nonzero, size_t t, uint64_t P) const {
+        store_lane(positive, t, greater);
+        if (!nonzero.empty()) store_lane(nonzero, t, P % 2 ? L::ones() : ~equal);
+    }
 };
-
-// 2 * count >= P  <=>  count >= ceil(P / 2).
-uint64_t majority_threshold(uint64_t P) { return P / 2 + P % 2; }
 
 // inout += in: a ripple-carry adder down the w planes of each tile.
 template <class L>
@@ -114,14 +118,18 @@ void accumulate_signs(std::span<uint64_t> counters, std::span<const uint64_t> bi
 }
 
 template <class L>
-void decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> out) {
-    uint64_t T = majority_threshold(P);
-    bool reachable = w >= 64 || (T >> w) == 0;  // else T exceeds every w-bit count: all 0
-    for (size_t t = 0; t < lanes_of(out.size()); ++t) {
+void decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> positive,
+            std::span<uint64_t> nonzero) {
+    uint64_t T = P / 2;
+    bool reachable = w >= 64 || (T >> w) == 0;  // else T exceeds every w-bit count: all below it
+    for (size_t t = 0; t < lanes_of(positive.size()); ++t) {
         const uint64_t* planes = &counters[t * w * lane_words];
-        AtLeast<L> at_least;
-        for (unsigned j = w; j-- > 0;) at_least.next_plane(L::load(planes + j * lane_words), T >> j & 1);
-        store_lane(out, t, reachable ? at_least.result() : L::zero());
+        Decision<L> dec;
+        if (reachable)
+            for (unsigned j = w; j-- > 0;) dec.next_plane(L::load(planes + j * lane_words), T >> j & 1);
+        else
+            dec.equal = L::zero();
+        dec.store(positive, nonzero, t, P);
     }
 }
 
@@ -194,9 +202,9 @@ VOTE_INLINE void add_rows_if_left(L* low, L* high, unsigned high_planes, const R
     p += size_t{1} << K;
 }
 
-// Majority (count >= T) of row(0) .. row(P - 1), whose counts fit w bits.
+// The decision of row(0) .. row(P - 1), whose counts fit w bits (T = P / 2).
 template <class L, class Row>
-VOTE_INLINE L majority_of_rows(const Row& row, size_t P, unsigned w, uint64_t T) {
+VOTE_INLINE Decision<L> decide_column(const Row& row, size_t P, unsigned w) {
     unsigned high_planes = w > 4 ? w - 4 : 0;
     L low[4] = {L::zero(), L::zero(), L::zero(), L::zero()};
     L high[60];
@@ -207,13 +215,14 @@ VOTE_INLINE L majority_of_rows(const Row& row, size_t P, unsigned w, uint64_t T)
     add_rows_if_left<2>(low, high, high_planes, row, P, p);
     add_rows_if_left<1>(low, high, high_planes, row, P, p);
     add_rows_if_left<0>(low, high, high_planes, row, P, p);
-    AtLeast<L> at_least;
-    for (unsigned j = w; j-- > 4;) at_least.next_plane(high[j - 4], T >> j & 1);
-    at_least.next_plane(low[3], T >> 3 & 1);
-    at_least.next_plane(low[2], T >> 2 & 1);
-    at_least.next_plane(low[1], T >> 1 & 1);
-    at_least.next_plane(low[0], T & 1);
-    return at_least.result();
+    uint64_t T = P / 2;
+    Decision<L> dec;
+    for (unsigned j = w; j-- > 4;) dec.next_plane(high[j - 4], T >> j & 1);
+    dec.next_plane(low[3], T >> 3 & 1);
+    dec.next_plane(low[2], T >> 2 & 1);
+    dec.next_plane(low[1], T >> 1 & 1);
+    dec.next_plane(low[0], T & 1);
+    return dec;
 }
 
 // vote_count reads P rows side by side, one line of each per lane: more streams
@@ -222,10 +231,10 @@ VOTE_INLINE L majority_of_rows(const Row& row, size_t P, unsigned w, uint64_t T)
 constexpr size_t prefetch_lanes = 16;
 
 template <class L>
-void count_majority(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> out) {
-    size_t nwords = out.size(), full = nwords / lane_words;
+void count_majority(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> positive,
+                    std::span<uint64_t> nonzero) {
+    size_t nwords = positive.size(), full = nwords / lane_words;
     unsigned w = vote_width(P);
-    uint64_t T = majority_threshold(P);
     for (size_t t = 0; t < full; ++t) {
         const uint64_t* column = &bitmaps[t * lane_words];
         const uint64_t* ahead = &bitmaps[std::min(t + prefetch_lanes, full - 1) * lane_words];
@@ -233,13 +242,13 @@ void count_majority(std::span<const uint64_t> bitmaps, size_t P, std::span<uint6
             __builtin_prefetch(ahead + p * nwords);
             return L::load(column + p * nwords);
         };
-        L::store(&out[t * lane_words], majority_of_rows<L>(row, P, w, T));
+        decide_column<L>(row, P, w).store(positive, nonzero, t, P);
     }
     if (full == lanes_of(nwords)) return;
     auto partial_row = [&bitmaps, nwords, full](size_t p) {
         return load_partial_lane<L>(bitmaps.subspan(p * nwords, nwords), full);
     };
-    store_partial_lane(out, full, majority_of_rows<L>(partial_row, P, w, T));
+    decide_column<L>(partial_row, P, w).store(positive, nonzero, full, P);
 }
 
 #undef VOTE_INLINE
@@ -252,15 +261,17 @@ void vote_add(std::span<const uint64_t> in, std::span<uint64_t> inout, unsigned 
 void vote_accumulate_signs(std::span<uint64_t> counters, std::span<const uint64_t> bits, unsigned w) {
     accumulate_signs<Lane>(counters, bits, w);
 }
-void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> out) {
-    decide<Lane>(counters, w, P, out);
+void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> positive,
+                 std::span<uint64_t> nonzero) {
+    decide<Lane>(counters, w, P, positive, nonzero);
 }
 void vote_decide_ternary(std::span<const uint64_t> plus, std::span<const uint64_t> minus, unsigned w,
                          std::span<uint64_t> voted, std::span<uint64_t> positive) {
     decide_ternary<Lane>(plus, minus, w, voted, positive);
 }
-void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> out) {
-    count_majority<Lane>(bitmaps, P, out);
+void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> positive,
+                std::span<uint64_t> nonzero) {
+    count_majority<Lane>(bitmaps, P, positive, nonzero);
 }
 
 }  // namespace bitvote::BITVOTE_TIER

@@ -18,10 +18,16 @@ constexpr size_t plane_words = 8;  // words per plane of a tile
 // Index of plane 0's word for bitmap word i.
 size_t counter_base(size_t i, unsigned w) { return (i / plane_words) * w * plane_words + i % plane_words; }
 
-// Bit-sliced count >= T for the 64 counters whose plane j is planes[j * stride],
-// compared from the most significant plane down.
-uint64_t count_at_least(const uint64_t* planes, size_t stride, unsigned w, uint64_t T) {
-    if (w < 64 && (T >> w) != 0) return 0;  // T exceeds every w-bit count
+// The dense decision of 64 counters (plane j at planes[j * stride]) from P
+// votes: sign(2 count - P), compared bit-sliced with T = floor(P / 2) from
+// the most significant plane down. positive = count > T; nonzero = count != T
+// at even P (a tie decides 0), all ones at odd P (never a tie).
+struct Decision {
+    uint64_t positive, nonzero;
+};
+Decision decide_counts(const uint64_t* planes, size_t stride, unsigned w, uint64_t P) {
+    uint64_t T = P / 2, odd = P % 2 ? ~uint64_t{0} : 0;
+    if (w < 64 && (T >> w) != 0) return {0, ~uint64_t{0}};  // T exceeds every w-bit count
     uint64_t greater = 0, equal = ~uint64_t{0};
     for (unsigned j = w; j-- > 0;) {
         uint64_t c = planes[j * stride];
@@ -29,7 +35,13 @@ uint64_t count_at_least(const uint64_t* planes, size_t stride, unsigned w, uint6
         greater |= equal & c & ~t;
         equal &= ~(c ^ t);
     }
-    return greater | equal;
+    return {greater, ~equal | odd};
+}
+
+// Writes word i of the decision; nonzero only if it is not empty.
+void store_decision(Decision dec, size_t i, std::span<uint64_t> positive, std::span<uint64_t> nonzero) {
+    positive[i] = dec.positive;
+    if (!nonzero.empty()) nonzero[i] = dec.nonzero;
 }
 
 // Adds one 0/1 word to the 64 counters whose plane j is planes[j * stride].
@@ -60,10 +72,10 @@ void vote_accumulate_signs(std::span<uint64_t> counters, std::span<const uint64_
     for (size_t i = 0; i < words; ++i) increment(&counters[counter_base(i, w)], plane_words, w, bits[i]);
 }
 
-// 2 * count >= P  <=>  count >= ceil(P / 2).
-void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> out) {
-    uint64_t T = P / 2 + P % 2;
-    for (size_t i = 0; i < out.size(); ++i) out[i] = count_at_least(&counters[counter_base(i, w)], plane_words, w, T);
+void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P, std::span<uint64_t> positive,
+                 std::span<uint64_t> nonzero) {
+    for (size_t i = 0; i < positive.size(); ++i)
+        store_decision(decide_counts(&counters[counter_base(i, w)], plane_words, w, P), i, positive, nonzero);
 }
 
 void vote_decide_ternary(std::span<const uint64_t> plus, std::span<const uint64_t> minus, unsigned w,
@@ -82,15 +94,15 @@ void vote_decide_ternary(std::span<const uint64_t> plus, std::span<const uint64_
 }
 
 // Word by word: the P words of one column go into w bit-sliced planes, then
-// are compared with ceil(P / 2).
-void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> out) {
-    size_t nwords = out.size();
+// are decided as vote_decide does.
+void vote_count(std::span<const uint64_t> bitmaps, size_t P, std::span<uint64_t> positive,
+                std::span<uint64_t> nonzero) {
+    size_t nwords = positive.size();
     unsigned w = vote_width(P);
-    uint64_t T = P / 2 + P % 2;
     for (size_t i = 0; i < nwords; ++i) {
         uint64_t planes[64] = {};
         for (size_t p = 0; p < P; ++p) increment(planes, 1, w, bitmaps[p * nwords + i]);
-        out[i] = count_at_least(planes, 1, w, T);
+        store_decision(decide_counts(planes, 1, w, P), i, positive, nonzero);
     }
 }
 

@@ -1,7 +1,8 @@
 // weighted (SignSGD-FV): every rank's sign bitmap to every rank
 // (MPI_Allgather), then each rank decides every coordinate in rank order,
-// decided_i = sign(sum_r w_r (+1 if bit else -1)), a zero sum -> +1, and
-// counts how often each rank agreed with the decision (its next weights).
+// decided_i = sign(sum_r w_r (+1 if bit else -1)) with sign(0) = 0 (a zero
+// sum, a tie, moves nothing: a ternary update), and counts how often each
+// rank agreed with the decision where it was not 0 (its next weights).
 #include <bit>
 
 #include "aggregate/aggregators.h"
@@ -27,22 +28,21 @@ void combine_weighted(AggregateState* a, int, const Message& msg, Update* out) {
     std::vector<double> weight(P);
     for (size_t r = 0; r < P; ++r) weight[r] = aggregate_weight(*a, int(r));
 
-    update_reset(out, MessageKind::sign, d);
+    update_reset(out, MessageKind::ternary, d);
     for (size_t i = 0; i < d; ++i) {
         double sum = 0;
         for (size_t r = 0; r < P; ++r)
             sum += (a->all_bits[r * words + i / 64] >> (i % 64)) & 1 ? weight[r] : -weight[r];
-        out->bits[i / 64] |= uint64_t(sum >= 0) << (i % 64);
+        out->voted[i / 64] |= uint64_t(sum != 0) << (i % 64);
+        out->positive[i / 64] |= uint64_t(sum > 0) << (i % 64);
     }
+    const uint64_t decided = update_nonzeros(*out, d);
     for (size_t r = 0; r < P; ++r) {
         uint64_t agreed = 0;
-        for (size_t j = 0; j < words; ++j) {
-            uint64_t same = ~(a->all_bits[r * words + j] ^ out->bits[j]);
-            if (j + 1 == words && d % 64) same &= (uint64_t{1} << (d % 64)) - 1;
-            agreed += uint64_t(std::popcount(same));
-        }
+        for (size_t j = 0; j < words; ++j)
+            agreed += uint64_t(std::popcount(out->voted[j] & ~(a->all_bits[r * words + j] ^ out->positive[j])));
         a->agreed[r] += agreed;
-        a->cast[r] += d;
+        a->cast[r] += decided;
     }
     ++a->rounds;
 }

@@ -11,7 +11,8 @@
 //             vote, the median). The trainer times it as the `aggregate`
 //             phase. None where the exchange decides as it goes (vote).
 // vote      1 stage: the --strategy's exchange; no combine.
-// weighted  1 stage: allgather of the sign bitmaps; combine: SignSGD-FV's vote.
+// weighted  1 stage: allgather of the sign bitmaps; combine: SignSGD-FV's vote
+//           (a ternary update: a weighted sum of exactly 0 decides 0).
 // median    1 stage: allgather of the fp32 vectors; combine: coordinate median.
 // A two-stage aggregator (DETOX: a vote or median inside each group of R
 // ranks, then a robust rule across the groups) makes its sub-communicators
@@ -59,8 +60,9 @@ struct AggregateState {
     Comm* comm = nullptr;                // the run's communicator; outlives the state
     const Strategy* strategy = nullptr;  // vote: the exchange
     int64_t rounds = 0;                  // weighted: aggregations so far
-    std::vector<uint64_t> agreed;        // weighted: [P] coordinates where rank r agreed with the decision
-    std::vector<uint64_t> cast;          // weighted: [P] coordinates rank r voted on
+    std::vector<uint64_t> agreed;        // weighted: [P] coordinates where rank r agreed with a nonzero decision
+    std::vector<uint64_t> cast;          // weighted: [P] coordinates rank r voted on that decided nonzero
+                                         // (a tie, 0, is agreed with by nobody and counts for no one)
     std::vector<uint64_t> all_bits;      // [P][bitmap_words(d)] gathered sign bitmaps
     std::vector<float> all_values;       // [P][d] gathered fp32 values
     std::vector<Comm> sub;               // a multi-stage aggregator's sub-communicators (comm_split)

@@ -87,6 +87,9 @@ inline constexpr char payload_received[] = "payload_received";  // also bytes_pe
 inline constexpr char comm_exposed_ms[] = "comm_exposed_ms";  // waiting for exchanges after backward
                                                               // (the comm phase: communication not hidden)
 inline constexpr char comm_busy_ms[] = "comm_busy_ms";        // the exchanges' own time, hidden or not
+inline constexpr char update_density[] = "update_density";    // fraction of coordinates the agreed update
+                                                              // moves (not 0; the same on every rank);
+                                                              // summary: the mean over steps
 
 // eval records.
 inline constexpr char epoch[] = "epoch";

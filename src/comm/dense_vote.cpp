@@ -2,6 +2,7 @@
 #include "comm/dense_vote.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "kernels.h"
 
@@ -51,12 +52,22 @@ void pack_votes(const Message& msg, std::span<uint64_t> out, Slot slot) {
     }
 }
 
+// A sign vote's decision of one chunk in out [decided_planes][chunk_words]:
+// the positive plane (the last) and the nonzero plane (plane 0; empty where
+// the decision has one plane: no ties).
+std::pair<std::span<uint64_t>, std::span<uint64_t>> sign_decision(const VoteGrid& g, std::span<uint64_t> out) {
+    size_t cw = g.chunk_words();
+    std::span<uint64_t> positive = out.subspan((g.decided_planes - 1) * cw, cw);
+    return {positive, g.decided_planes == 2 ? out.first(cw) : std::span<uint64_t>()};
+}
+
 }  // namespace
 
-VoteGrid vote_grid(MessageKind kind, size_t d, size_t chunks) {
+VoteGrid vote_grid(MessageKind kind, size_t d, size_t chunks, int P) {
     VoteGrid g;
     g.d = d;
     g.planes = vote_planes(kind);
+    g.decided_planes = decision_planes(kind, P);
     g.chunks = chunks;
     g.chunk_tiles = (vote_tiles(d) + chunks - 1) / chunks;
     return g;
@@ -79,7 +90,8 @@ void decide_counters(std::span<const uint64_t> counters, const VoteGrid& g, unsi
                      std::span<uint64_t> out) {
     size_t cw = g.chunk_words(), tile_words = size_t(w) * 8;
     if (g.planes == 1) {
-        vote_decide(counters.first(g.chunk_tiles * tile_words), w, uint64_t(P), out.first(cw));
+        auto [positive, nonzero] = sign_decision(g, out);
+        vote_decide(counters.first(g.chunk_tiles * tile_words), w, uint64_t(P), positive, nonzero);
         return;
     }
     for (size_t t = 0; t < g.chunk_tiles; ++t)
@@ -92,7 +104,8 @@ void decide_rows(std::span<const uint64_t> rows, const VoteGrid& g, int P, std::
                  std::span<uint64_t> out) {
     size_t cw = g.chunk_words();
     if (g.planes == 1) {
-        vote_count(rows.first(size_t(P) * cw), size_t(P), out.first(cw));
+        auto [positive, nonzero] = sign_decision(g, out);
+        vote_count(rows.first(size_t(P) * cw), size_t(P), positive, nonzero);
         return;
     }
     unsigned w = vote_width(uint64_t(P));
@@ -111,13 +124,13 @@ void unpack_decided(std::span<const uint64_t> decided, const VoteGrid& g, Update
     auto unpack_plane = [&](size_t plane, std::vector<uint64_t>* bits) {
         bits->resize(words);
         for (size_t start = 0, ch = 0; start < words; start += cw, ++ch) {
-            const uint64_t* from = &decided[(ch * g.planes + plane) * cw];
+            const uint64_t* from = &decided[(ch * g.decided_planes + plane) * cw];
             std::copy(from, from + std::min(cw, words - start), bits->begin() + ptrdiff_t(start));
         }
         if (words) bits->back() &= last_word_mask(g.d);
     };
     out->values.clear();
-    if (g.planes == 1) {
+    if (g.decided_planes == 1) {
         out->kind = MessageKind::sign;
         unpack_plane(0, &out->bits);
         out->voted.clear();

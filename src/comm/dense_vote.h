@@ -3,11 +3,14 @@
 // that split the vector over ranks, 1 for the others), a rank's votes packed
 // into that layout, chunk decisions, and the update unpacked from them.
 //
-// Sign votes use one bitmap per coordinate (1 = +1). Ternary and sparse votes
-// use two (planes): in, plane 0 = votes +1 and plane 1 = votes -1; decided,
-// plane 0 = voted and plane 1 = positive. Padding tiles hold no vote; bits
-// past d in a message's last word may hold anything: unpack_decided clears
-// every decided bit past d.
+// Votes: sign votes use one bitmap per coordinate (1 = +1); ternary and
+// sparse votes use two (planes), plane 0 = votes +1 and plane 1 = votes -1.
+// Decisions are sign(sum of votes) with sign(0) = 0 (DESIGN.md 3): two
+// bitmaps, plane 0 = nonzero (voted) and plane 1 = positive, except where no
+// tie is possible (sign votes at odd P): one bitmap, positive. So a sign vote
+// at even P allgathers (or broadcasts) a second bitmap and gives a ternary
+// update. Padding tiles hold no vote; bits past d in a message's last word
+// may hold anything: unpack_decided clears every decided bit past d.
 #pragma once
 
 #include <cstddef>
@@ -21,18 +24,25 @@ namespace bitvote {
 
 // Bitmaps (or counters) a dense vote holds per coordinate: 1 sign, 2 ternary and sparse.
 inline size_t vote_planes(MessageKind kind) { return kind == MessageKind::sign ? 1 : 2; }
+// Bitmaps of a decision of P ranks' votes per coordinate: 1 (positive) for
+// sign votes at odd P, which never tie; else 2 (nonzero, positive).
+inline size_t decision_planes(MessageKind kind, int P) { return kind == MessageKind::sign && P % 2 ? 1 : 2; }
 
 struct VoteGrid {
-    size_t d = 0;            // coordinates
-    size_t planes = 1;       // bitmaps (or counters) per coordinate: 1 sign, 2 ternary
-    size_t chunks = 1;       // pieces the padded vector is cut into
-    size_t chunk_tiles = 0;  // tiles per chunk: ceil(vote_tiles(d) / chunks)
+    size_t d = 0;               // coordinates
+    size_t planes = 1;          // vote bitmaps (or counters) per coordinate: 1 sign, 2 ternary
+    size_t decided_planes = 1;  // decision bitmaps per coordinate: decision_planes(kind, P)
+    size_t chunks = 1;          // pieces the padded vector is cut into
+    size_t chunk_tiles = 0;     // tiles per chunk: ceil(vote_tiles(d) / chunks)
     size_t chunk_words() const { return chunk_tiles * 8; }                // bitmap words per plane of a chunk
-    size_t chunk_bitmap_words() const { return planes * chunk_words(); }  // [planes][chunk_words]
+    size_t chunk_bitmap_words() const { return planes * chunk_words(); }  // votes: [planes][chunk_words]
     size_t bitmap_words() const { return chunks * chunk_bitmap_words(); } // [chunks][planes][chunk_words]
+    size_t chunk_decided_words() const { return decided_planes * chunk_words(); }  // [decided_planes][chunk_words]
+    size_t decided_words() const { return chunks * chunk_decided_words(); }  // [chunks][decided_planes][chunk_words]
     size_t counter_words(unsigned w) const { return chunks * chunk_tiles * planes * w * 8; }
 };
-VoteGrid vote_grid(MessageKind kind, size_t d, size_t chunks);
+// The grid of P ranks' votes of this kind.
+VoteGrid vote_grid(MessageKind kind, size_t d, size_t chunks, int P);
 
 // v resized to n words (reusing its memory); the contents are the caller's to fill.
 std::span<uint64_t> resize_words(std::vector<uint64_t>* v, size_t n);
@@ -46,14 +56,15 @@ void pack_vote_bits(const Message& msg, const VoteGrid& g, std::span<uint64_t> o
 void pack_vote_counters(const Message& msg, const VoteGrid& g, unsigned w, std::span<uint64_t> out);
 
 // A chunk's decision from its summed counters ([chunk_tiles][planes] tiles of
-// w planes) into out: [planes][chunk_words].
+// w planes) into out: [decided_planes][chunk_words].
 void decide_counters(std::span<const uint64_t> counters, const VoteGrid& g, unsigned w, int P,
                      std::span<uint64_t> out);
 // A chunk's decision from P ranks' bitmaps of it, rows: [P][planes][chunk_words],
-// into out: [planes][chunk_words]; `counters` is scratch.
+// into out: [decided_planes][chunk_words]; `counters` is scratch.
 void decide_rows(std::span<const uint64_t> rows, const VoteGrid& g, int P, std::vector<uint64_t>* counters,
                  std::span<uint64_t> out);
-// The update from every chunk's decision, decided: [chunks][planes][chunk_words].
+// The update from every chunk's decision, decided: [chunks][decided_planes][chunk_words]:
+// sign with one decided plane, else ternary.
 void unpack_decided(std::span<const uint64_t> decided, const VoteGrid& g, Update* out);
 
 }  // namespace bitvote

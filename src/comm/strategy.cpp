@@ -189,20 +189,33 @@ void message_densify(const Message& msg, std::span<float> out) {
     }
 }
 
+// Set bits among the first d of a bitmap (bits past d are not counted).
+static size_t count_set_bits(std::span<const uint64_t> bits, size_t d) {
+    size_t k = 0, words = bitmap_words(d);
+    for (size_t i = 0; i < words; ++i) {
+        uint64_t v = bits[i];
+        if (i + 1 == words && d % 64) v &= (uint64_t{1} << (d % 64)) - 1;
+        k += size_t(std::popcount(v));
+    }
+    return k;
+}
+
 size_t message_entries(const Message& msg) {
     switch (msg.kind) {
         case MessageKind::sparse:
         case MessageKind::sparse_fp32: return msg.indices.size();
-        case MessageKind::ternary: break;
+        case MessageKind::ternary: return count_set_bits(msg.voted, msg.d);
         default: return 0;
     }
-    size_t k = 0, words = bitmap_words(msg.d);
-    for (size_t i = 0; i < words; ++i) {
-        uint64_t v = msg.voted[i];
-        if (i + 1 == words && msg.d % 64) v &= (uint64_t{1} << (msg.d % 64)) - 1;
-        k += size_t(std::popcount(v));
+}
+
+size_t update_nonzeros(const Update& u, size_t d) {
+    switch (u.kind) {
+        case MessageKind::sign: return d;
+        case MessageKind::ternary: return count_set_bits(u.voted, d);
+        default: return size_t(std::count_if(u.values.begin(), u.values.begin() + ptrdiff_t(d),
+                                             [](float v) { return v != 0; }));
     }
-    return k;
 }
 
 Comm comm_open(MPI_Comm parent) {

@@ -36,8 +36,10 @@
 
 namespace bitvote {
 
-// What a rank sends. Dense sign: majority, tie -> +1 (sign(0) = +1). Ternary
-// and sparse: sign(plus - minus), 0 on a tie or where nobody voted.
+// What a rank sends. Every vote decides sign(sum of votes), 0 on a tie
+// (DESIGN.md 3). Dense sign: each rank votes +1 or -1 (its sign(0) = +1), so
+// only an even P can tie. Ternary and sparse: sign(plus - minus), 0 on a tie
+// or where nobody voted.
 // scaled_sign (efsign) and sparse_fp32 (topk) carry values: their update is
 // the fp32 mean over ranks, like fp32.
 enum class MessageKind : unsigned { fp32 = 0, sign, ternary, sparse, scaled_sign, sparse_fp32 };
@@ -69,7 +71,8 @@ Message message_sparse_fp32(std::span<const uint32_t> indices, std::span<const f
 void message_densify(const Message& msg, std::span<float> out);
 
 // The agreed update, bit-identical on every rank. fp32, scaled_sign and sparse_fp32 messages give the mean;
-// sign messages give the majority; ternary and sparse messages give ternary.
+// sign messages give the majority: sign at odd P (no ties), ternary at even P (a tie decides 0);
+// ternary and sparse messages give ternary.
 struct Update {
     MessageKind kind = MessageKind::fp32;  // fp32, sign or ternary
     std::vector<float> values;             // fp32:    [d] sum / P
@@ -147,7 +150,9 @@ struct Strategy {
     // Model bytes per rank for large d (DESIGN.md section 4), for a message of
     // this kind; `encoded` = bytes of one rank's list (encoded_bytes_estimate:
     // the list strategies only). Ternary and sparse votes on dense strategies
-    // move two bitmaps (or two counters) per coordinate. vote-gather gives its
+    // move two bitmaps (or two counters) per coordinate; a decision moves two
+    // bitmaps where a tie can decide 0 (ternary and sparse votes, sign votes
+    // at even P: dense_vote.h's decision_planes), else one. vote-gather gives its
     // busiest rank, the root. A picker gives NaN (it has no model of its own:
     // use its pick's, Comm::auto_choice).
     double (*model_bytes)(MessageKind kind, size_t d, int P, size_t encoded) = nullptr;
@@ -191,8 +196,12 @@ size_t message_entries(const Message& msg);
 // (strategy, kind) pair or a malformed message is a fatal error.
 void exchange(Comm* c, const Strategy& s, const Message& msg, Update* out);
 
-// out = an update of `kind` (fp32 or sign) holding zeros: d floats or
-// bitmap_words(d) words; the other arrays emptied.
+// out = an update of `kind` (fp32, sign or ternary) holding zeros: d floats,
+// or bitmap_words(d) words of each bitmap; the other arrays emptied.
 void update_reset(Update* out, MessageKind kind, size_t d);
+// Coordinates of the first d that the update moves (its aggregated value is
+// not 0): fp32 values != 0, every coordinate of a sign update, the voted bits
+// of a ternary one. The same on every rank.
+size_t update_nonzeros(const Update& u, size_t d);
 
 }  // namespace bitvote

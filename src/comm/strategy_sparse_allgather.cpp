@@ -55,9 +55,10 @@ void exchange_sparse_allgather(Comm* c, const Message& msg, Update* out) {
     b.all_encoded.resize(total);
     allgatherv_bytes(c, b.encoded.data(), shape[0], b.all_encoded.data(), sizes.data());
 
-    VoteGrid g = vote_grid(MessageKind::sparse, msg.d, 1);
+    VoteGrid g = vote_grid(MessageKind::sparse, msg.d, 1, c->size);
     size_t n = g.chunk_bitmap_words();
-    std::span<uint64_t> rows = resize_words(&b.received, P * n), decided = resize_words(&b.decided, n);
+    std::span<uint64_t> rows = resize_words(&b.received, P * n);
+    std::span<uint64_t> decided = resize_words(&b.decided, g.chunk_decided_words());
     std::vector<uint32_t> indices(k_max);
     std::vector<uint64_t> signs(bitmap_words(k_max));
     const uint8_t* from = b.all_encoded.data();

@@ -7,12 +7,12 @@
 namespace bitvote {
 
 void exchange_vote_allreduce(Comm* c, const Message& msg, Update* out) {
-    VoteGrid g = vote_grid(msg.kind, msg.d, 1);
+    VoteGrid g = vote_grid(msg.kind, msg.d, 1, c->size);
     ExchangeBuffers& b = c->buffers;
     std::span<uint64_t> counters = resize_words(&b.mine, g.counter_words(c->vote.w));  // [tiles][planes] tiles
     pack_vote_counters(msg, g, c->vote.w, counters);
     allreduce_vote_tiles(c, counters.data(), g.chunk_tiles * g.planes);
-    std::span<uint64_t> decided = resize_words(&b.decided, g.chunk_bitmap_words());
+    std::span<uint64_t> decided = resize_words(&b.decided, g.chunk_decided_words());
     decide_counters(counters, g, c->vote.w, c->size, decided);
     unpack_decided(decided, g, out);
 }

@@ -133,15 +133,16 @@ Update vote_data_expected(VotePattern p, MessageKind kind, uint64_t seed, int P,
         }
         return u;
     }
-    u.kind = dense ? MessageKind::sign : MessageKind::ternary;
-    if (dense) u.bits.assign(words, 0);
+    const bool no_ties = dense && P % 2;  // +-1 votes of an odd count never sum to 0
+    u.kind = no_ties ? MessageKind::sign : MessageKind::ternary;
+    if (no_ties) u.bits.assign(words, 0);
     else u.voted.assign(words, 0), u.positive.assign(words, 0);
     for (size_t i = 0; i < d; ++i) {
         int sum = 0;
         for (int r = 0; r < P; ++r) sum += vote_of(coordinate_hash(keys[size_t(r)], i), p, dense, r, P, i, density);
-        if (dense) {
-            if (sum >= 0) set_bit(&u.bits, i);  // tie -> +1
-        } else if (sum) {
+        if (no_ties) {
+            if (sum > 0) set_bit(&u.bits, i);
+        } else if (sum) {  // sign(0) = 0: a tie moves nothing
             set_bit(&u.voted, i);
             if (sum > 0) set_bit(&u.positive, i);
         }

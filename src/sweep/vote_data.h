@@ -49,9 +49,10 @@ VoteMessage vote_data_message(VotePattern p, MessageKind kind, uint64_t seed, in
                               double density = default_vote_density);
 
 // The oracle: the update every strategy must give for these messages of all
-// P ranks. Dense signs: majority, a tie -> +1; ternary and lists: sign of the
-// sum, 0 on a tie or where nobody voted; kinds with values: the fp32 mean
-// (sum in rank order, then / P).
+// P ranks. Votes decide the sign of their sum, 0 on a tie: dense signs give a
+// sign update at odd P (no ties) and a ternary one at even P; ternary and
+// lists give ternary, 0 also where nobody voted; kinds with values: the fp32
+// mean (sum in rank order, then / P).
 Update vote_data_expected(VotePattern p, MessageKind kind, uint64_t seed, int P, size_t d,
                           double density = default_vote_density);
 

@@ -5,7 +5,7 @@
 namespace bitvote {
 
 void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer& timer, PayloadBytes payload,
-                         const WireMeter& wire, double comm_busy) {
+                         const WireMeter& wire, double update_density, double comm_busy) {
     const PayloadBytes used = payload - m->payload_last;
     m->payload_last = payload;
     StepRecord r;
@@ -20,6 +20,7 @@ void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer&
     r.wire_recv = wire.on ? wire.recv : 0;
     r.comm_exposed = r.phase[size_t(Phase::comm)];
     r.comm_busy = comm_busy < 0 ? r.comm_exposed : comm_busy;
+    r.update_density = update_density;
     m->steps.push_back(r);
 }
 
@@ -53,6 +54,7 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t step_samples, MPI_Com
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, sums, fields, MPI_DOUBLE, MPI_SUM, comm));
 
     MetricsSummary s;
+    for (const StepRecord& r : m.steps) s.update_density += r.update_density / double(m.steps.size());
     for (double t : slowest) s.train_seconds += t;
     if (n == 0) return s;
     s.samples_per_s = s.train_seconds > 0 ? double(step_samples) * double(n) / s.train_seconds : 0;

@@ -25,6 +25,8 @@ struct StepRecord {
     double comm_exposed = 0;                   // seconds: the comm phase, waiting for exchanges
     double comm_busy = 0;                      // seconds: the exchanges' own time (= comm_exposed
                                                // unless they ran behind backward, --overlap)
+    double update_density = 0;                 // fraction of coordinates the agreed update moves
+                                               // (update_nonzeros / d; the same on every rank)
 };
 
 struct Metrics {
@@ -32,10 +34,11 @@ struct Metrics {
     PayloadBytes payload_last;  // Comm's cumulative count after the previous step
 };
 
+// update_density: the fraction of coordinates the step's agreed update moves.
 // comm_busy: seconds the step's exchanges took where they ran (--overlap: on
 // the exchange thread); a negative value means "the comm phase itself".
 void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer& timer, PayloadBytes payload,
-                         const WireMeter& wire, double comm_busy = -1);
+                         const WireMeter& wire, double update_density, double comm_busy = -1);
 
 // Over all ranks and the measured steps: every step but the first when there
 // are several (the first builds oneDNN plans and touches fresh memory: tens of
@@ -50,6 +53,7 @@ struct MetricsSummary {
     double wire_sent = 0, wire_recv = 0;  // idem, measured; meaningful only when wire is on
     double comm_hidden = 0;       // 1 - sum comm_exposed / sum comm_busy, all ranks and steps (>= 0)
     double comm_busy_share = 0;   // sum comm_busy / sum step seconds (= time_share comm without --overlap)
+    double update_density = 0;    // mean over every step (step 1 too: it is no timing) of update_density
 };
 
 // Collective over comm. step_samples: training samples all ranks use per step

@@ -125,6 +125,7 @@ JsonRecord record_step(const StepRecord& s) {
     r[schema::payload_received] = int64_t(s.payload_received);
     r[schema::comm_exposed_ms] = 1e3 * s.comm_exposed;
     r[schema::comm_busy_ms] = 1e3 * s.comm_busy;
+    r[schema::update_density] = s.update_density;
     return r;
 }
 
@@ -167,6 +168,7 @@ JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const R
     r[schema::weights_checksum] = out.checksum;
     r[schema::comm_hidden] = m.comm_hidden;
     r[schema::comm_busy_share] = m.comm_busy_share;
+    r[schema::update_density] = m.update_density;
     r[schema::buckets] = out.buckets;
     write_env(&r, env);
     return r;
@@ -201,6 +203,7 @@ void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunE
     std::printf("  fp32 allreduce     payload %s (ring wire %s)   compression %.1fx\n", bytes_text(fp32).c_str(),
                 bytes_text(fp32_ring_wire_bytes(facts.params, env.ranks)).c_str(),
                 m.payload_sent > 0 ? fp32 / m.payload_sent : 0);
+    std::printf("  update density     %.2f %%   (coordinates moved per step, mean)\n", 100 * m.update_density);
     std::printf("  time share        ");
     for (int p = 0; p < phase_count; ++p) std::printf(" %s %.1f%%", phase_name(Phase(p)), 100 * m.time_share[size_t(p)]);
     if (cfg.overlap)

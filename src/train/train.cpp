@@ -252,6 +252,20 @@ double step_overlapped(Trainer* t, int64_t step, float* loss) {
     return busy;
 }
 
+// The fraction of the d coordinates this step's agreed update moves (every
+// bucket's with --overlap): the same on every rank, counted after the step's
+// timer stops.
+double step_update_density(const Trainer& t) {
+    const size_t d = net_param_count(t.net);
+    size_t moved = 0;
+    if (t.cfg.overlap)
+        for (size_t b = 0; b < t.overlap.buckets.size(); ++b)
+            moved += update_nonzeros(t.overlap.updates[b], t.overlap.buckets[b].count);
+    else
+        moved = update_nonzeros(t.update, d);
+    return d ? double(moved) / double(d) : 0;
+}
+
 // One screen: the data, then the step's phases (step_whole, or step_overlapped
 // with --overlap), the records, the evaluation.
 void train_loop(Trainer* t) {
@@ -264,7 +278,8 @@ void train_loop(Trainer* t) {
         if (t->cfg.overlap) comm_busy = step_overlapped(t, step, &loss);
         else loss = step_whole(t, step);
         timer_stop(timer);
-        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire, comm_busy);
+        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire, step_update_density(*t),
+                            comm_busy);
         if (t->comm.rank == 0) run_files_append(&t->files, record_step(t->metrics.steps.back()));
         if (eval_due(*t, step + 1)) evaluate_and_report(t, step + 1);
     }

@@ -192,7 +192,8 @@ TEST(ProjectFit, BestBaselineIsTheFastestForcedAllreduceAtTheLargestPoint) {
 TEST(ProjectProjection, SweepCaseByHand) {
     // d = 1M at P = 16 over 10 Gbit/s, 2 us:
     //   allreduce:     30 rounds, 2 * 15/16 * 4e6 B = 7.5e6 B  -> 60 us + 6000 us = 6060 us
-    //   vote-alltoall: 30 rounds, 2 * 15/16 * 1e6/8 = 234375 B -> 60 us + 187.5 us = 247.5 us
+    //   vote-alltoall: 30 rounds, 15/16 * (1 + 2) * 1e6/8 = 351562.5 B (even P: the decision is
+    //                  two bitmaps, nonzero and positive) -> 60 us + 281.25 us = 341.25 us
     std::vector<SweepPoint> points(2);
     points[0].label = "allreduce", points[0].strategy = strategy_find("allreduce"), points[0].kind = MessageKind::fp32;
     points[1].label = "vote-alltoall", points[1].strategy = strategy_find("vote-alltoall");
@@ -204,8 +205,8 @@ TEST(ProjectProjection, SweepCaseByHand) {
     ASSERT_EQ(rows.size(), 3u);
     EXPECT_NEAR(rows[0].comm_s, 6060e-6, 1e-12);
     EXPECT_NEAR(rows[0].bytes_per_rank, 7.5e6, 1e-6);
-    EXPECT_NEAR(rows[1].comm_s, 247.5e-6, 1e-12);
-    EXPECT_NEAR(rows[1].bytes_per_rank, 234375, 1e-6);
+    EXPECT_NEAR(rows[1].comm_s, 341.25e-6, 1e-12);
+    EXPECT_NEAR(rows[1].bytes_per_rank, 351562.5, 1e-6);
     EXPECT_NEAR(rows[1].baseline_step_s, 6060e-6, 1e-12);
     EXPECT_NEAR(rows[1].best_baseline_step_s, 3030e-6, 1e-12);
     EXPECT_EQ(rows[1].samples_per_s, 0);  // no batch: the exchange alone
@@ -227,7 +228,7 @@ TEST(ProjectProjection, EachStrategyOnItsOwnLink) {
     ASSERT_EQ(rows.size(), 3u);
     EXPECT_NEAR(rows[0].comm_s, 60e-6 + 12000e-6, 1e-12);
     EXPECT_DOUBLE_EQ(rows[0].link.beta_s_per_byte, 2 / 1.25e9);
-    EXPECT_NEAR(rows[1].comm_s, 247.5e-6, 1e-12);
+    EXPECT_NEAR(rows[1].comm_s, 341.25e-6, 1e-12);
     EXPECT_DOUBLE_EQ(rows[1].link.beta_s_per_byte, 1 / 1.25e9);
     EXPECT_NEAR(rows[1].baseline_step_s, 12060e-6, 1e-12);  // the baseline on allreduce's own link
     EXPECT_EQ(rows[2].picked, "vote-alltoall");
@@ -258,8 +259,8 @@ TEST(ProjectProjection, RunCaseByHand) {
     std::vector<ProjectionRow> rows = project_case(own, ranks, ten_gbit_2us, 0);
     auto alltoall = std::find_if(rows.begin(), rows.end(), [](const ProjectionRow& r) { return r.strategy == "vote-alltoall"; });
     ASSERT_NE(alltoall, rows.end());
-    EXPECT_NEAR(alltoall->step_s, 1.5e-3 + 247.5e-6, 1e-12);
-    EXPECT_NEAR(alltoall->samples_per_s, 16 * 32 / (1.5e-3 + 247.5e-6), 1e-6);
+    EXPECT_NEAR(alltoall->step_s, 1.5e-3 + 341.25e-6, 1e-12);
+    EXPECT_NEAR(alltoall->samples_per_s, 16 * 32 / (1.5e-3 + 341.25e-6), 1e-6);
     EXPECT_NEAR(alltoall->baseline_step_s, 1.3e-3 + 6060e-6, 1e-12);  // fp32: no compress
 
     // Batch 64: data and compute double (+1.1 ms), compress and update stay.

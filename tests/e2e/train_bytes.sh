@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Bytes per iteration of signum over vote-alltoall match the byte model (exit 0 = pass).
 #
-# DESIGN.md 4: vote-alltoall moves 2(P-1)/P * d/8 bytes per rank. The exchange
-# pads d to whole 512-coordinate tiles and cuts them into P chunks of
+# DESIGN.md 4: vote-alltoall moves (P-1)/P * (1 + D) * d/8 bytes per rank: an
+# alltoall of 1-bit votes and an allgather of the decision, D bitmaps of it
+# (D = 1 at odd P; D = 2 at even P, where a tie decides 0 and the decision
+# carries a nonzero bitmap beside the positive one). The exchange pads d to
+# whole 512-coordinate tiles and cuts them into P chunks of
 # c = ceil(ceil(d/512)/P) tiles (64 bytes each). Two conventions, two checks:
 #   payload (what Comm counts: the buffers named in each MPI call, send side)
 #     MPI_Alltoall's send buffer holds all P chunks (its own included) and
-#     MPI_Allgather's holds one: exactly (P+1) * 64c bytes sent per step, and
-#     P + P chunks received: 2P * 64c. Equal, byte for byte.
+#     MPI_Allgather's holds one decided chunk (D bitmaps): exactly (P+D) * 64c
+#     bytes sent per step, and P + P*D chunks received: P(1+D) * 64c. Equal,
+#     byte for byte.
 #   wire (measured from TCP counters, --mca btl tcp,self)
-#     what leaves the rank: P-1 chunks in each collective, 2(P-1) * 64c =
-#     2(P-1)/P * d/8 up to the padding; measured bytes carry OpenMPI's fragment
-#     headers on top: allowed 0..3% + 512 bytes above the model.
+#     what leaves the rank: P-1 chunks in each collective, (P-1)(1+D) * 64c =
+#     (P-1)/P * (1+D) * d/8 up to the padding; measured bytes carry OpenMPI's
+#     fragment headers on top: allowed 0..3% + 512 bytes above the model.
 source "$(dirname "$0")/lib/train.bash"
 
 for np in 3 4; do
@@ -25,18 +29,19 @@ for np in 3 4; do
 import json, math, sys
 s = json.load(open(sys.argv[1]))
 P, d, b = s["ranks"], s["params"], s["bytes_per_iter"]
-chunk = 64 * math.ceil(math.ceil(d / 512) / P)          # bytes of one chunk of sign bits
-model = 2 * (P - 1) / P * d / 8                          # DESIGN.md 4, unpadded
-print(f"P={P} d={d}: payload sent {b['payload_sent']:.0f} (want (P+1)*{chunk} = {(P + 1) * chunk}), "
-      f"received {b['payload_received']:.0f} (want {2 * P * chunk}); wire sent {b['wire_sent']:.0f}, "
-      f"recv {b['wire_recv']:.0f} vs 2(P-1)/P*d/8 = {model:.0f} (padded {2 * (P - 1) * chunk})")
+D = 1 if P % 2 else 2                                    # decision bitmaps
+chunk = 64 * math.ceil(math.ceil(d / 512) / P)          # bytes of one chunk of one bitmap
+model = (P - 1) / P * (1 + D) * d / 8                   # DESIGN.md 4, unpadded
+print(f"P={P} d={d}: payload sent {b['payload_sent']:.0f} (want (P+D)*{chunk} = {(P + D) * chunk}), "
+      f"received {b['payload_received']:.0f} (want {P * (1 + D) * chunk}); wire sent {b['wire_sent']:.0f}, "
+      f"recv {b['wire_recv']:.0f} vs (P-1)/P*(1+D)*d/8 = {model:.0f} (padded {(P - 1) * (1 + D) * chunk})")
 assert s["transport"] == "tcp", s["transport"]
-assert b["payload_sent"] == (P + 1) * chunk, "payload sent"
-assert b["payload_received"] == 2 * P * chunk, "payload received"
-padded = 2 * (P - 1) * chunk
+assert b["payload_sent"] == (P + D) * chunk, "payload sent"
+assert b["payload_received"] == P * (1 + D) * chunk, "payload received"
+padded = (P - 1) * (1 + D) * chunk
 for key in ("wire_sent", "wire_recv"):
     assert padded <= b[key] <= padded * 1.03 + 512, f"{key} {b[key]} outside [{padded}, {padded * 1.03 + 512}]"
-assert abs(padded - model) <= 2 * (P - 1) * 64, "padding is less than a tile per chunk"
+assert abs(padded - model) <= (P - 1) * (1 + D) * 64, "padding is less than a tile per chunk"
 PY
 done
 echo "pass"

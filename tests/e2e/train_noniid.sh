@@ -5,10 +5,12 @@
 # vote) keeps converging (DESIGN.md 3); with labels:2 the gap is much smaller.
 # mlp, 10k-sample subset, 4 epochs (124 steps of 10 x 32), 2000 test samples,
 # lr pinned (signsgd 3e-4, which suits it better here than its default 1e-4:
-# 58.7%; s3gd 0.01). Measured here (seed 1): labels:1 signsgd 65.3%, s3gd
-# 79.9% (seeds 2-4 gave gaps of 8.8, 17.7 and 21.0 points); labels:2 signsgd
-# 71.6%, s3gd 77.0%. Asserted: s3gd >= 70% and ahead by >= 5 points under
-# labels:1, and the labels:2 gap smaller than the labels:1 gap.
+# 58.7%; s3gd 0.01). Measured here (seed 1), with ties of the 10 ranks'
+# dense vote deciding 0: labels:1 signsgd 63.6%, s3gd 79.9%; labels:2
+# signsgd 73.1%, s3gd 77.0% (when ties decided +1: signsgd 65.3% and 71.6%,
+# and seeds 2-4 gave labels:1 gaps of 8.8, 17.7 and 21.0 points). Asserted:
+# s3gd >= 70% and ahead by >= 5 points under labels:1, and the labels:2 gap
+# smaller than the labels:1 gap.
 source "$(dirname "$0")/lib/train.bash"
 
 declare -A lr=([signsgd]=3e-4 [s3gd]=0.01)

@@ -24,7 +24,20 @@ using MedianAggregate = MpiTest;
 using AggregatePayload = MpiTest;
 using CommSplit = MpiTest;
 
-// During the first weighted_warmup_rounds every weight is 1: a plain majority, tie -> +1.
+// A sign update as the ternary update it equals (every coordinate voted).
+Update as_ternary(const Update& u, size_t d) {
+    if (u.kind != MessageKind::sign) return u;
+    Update t;
+    t.kind = MessageKind::ternary;
+    t.positive = u.bits;
+    t.voted.assign(bitmap_words(d), ~uint64_t{0});
+    if (d % 64) t.voted.back() = (uint64_t{1} << (d % 64)) - 1;
+    return t;
+}
+
+// During the first weighted_warmup_rounds every weight is 1: a plain
+// majority, a tie (the split pattern at even P ties everywhere) decides 0.
+// The weighted vote gives a ternary update at every P.
 TEST_F(WeightedAggregate, IsTheMajorityDuringWarmup) {
     Comm& c = world();
     for (VotePattern p : {VotePattern::random, VotePattern::split})
@@ -33,7 +46,8 @@ TEST_F(WeightedAggregate, IsTheMajorityDuringWarmup) {
             VoteMessage mine = vote_data_message(p, MessageKind::sign, 11 + d, c.rank, c.size, d);
             Update got;
             aggregate(&st, mine.msg, &got);
-            std::string diff = update_difference(got, vote_data_expected(p, MessageKind::sign, 11 + d, c.size, d));
+            const Update want = as_ternary(vote_data_expected(p, MessageKind::sign, 11 + d, c.size, d), d);
+            std::string diff = update_difference(got, want);
             EXPECT_TRUE(on_every_rank(diff.empty(), std::string(vote_pattern_name(p)) + " d=" + std::to_string(d) +
                                                         ": " + diff));
             EXPECT_TRUE(same_on_every_rank(hash_update(got)));
@@ -52,7 +66,8 @@ bool fv_bit(int r, int P, int64_t t, size_t i) {
 }
 
 // Past the warmup the vote weighs rank r by clip(log(q_r / (1 - q_r)), +-10),
-// q_r = the fraction of its past votes that agreed with the decision.
+// q_r = the fraction of its past votes that agreed with the decision, counted
+// where the decision was not 0; a weighted sum of exactly 0 decides 0.
 TEST_F(WeightedAggregate, MatchesNaiveSignSgdFvAcrossRounds) {
     Comm& c = world();
     const int P = c.size;
@@ -60,7 +75,7 @@ TEST_F(WeightedAggregate, MatchesNaiveSignSgdFvAcrossRounds) {
     const int64_t rounds = weighted_warmup_rounds + 20;
     AggregateState st = aggregate_open(&c, AggregateKind::weighted, *strategy_find("auto"));
     std::vector<double> agreed(size_t(P), 0), cast(size_t(P), 0);
-    size_t wrong = 0;
+    size_t wrong = 0, ties = 0;
     for (int64_t t = 0; t < rounds; ++t) {
         std::vector<uint64_t> bits(bitmap_words(d), 0);
         for (size_t i = 0; i < d; ++i) bits[i / 64] |= uint64_t(fv_bit(c.rank, P, t, i)) << (i % 64);
@@ -73,16 +88,24 @@ TEST_F(WeightedAggregate, MatchesNaiveSignSgdFvAcrossRounds) {
                 double q = agreed[size_t(r)] / cast[size_t(r)];
                 w[size_t(r)] = std::clamp(std::log(q / (1 - q)), -10.0, 10.0);
             }
-        for (size_t i = 0; i < d; ++i) {
+        const bool ternary = got.kind == MessageKind::ternary && got.voted.size() == bitmap_words(d);
+        wrong += ternary ? 0 : d;
+        for (size_t i = 0; ternary && i < d; ++i) {
             double sum = 0;
             for (int r = 0; r < P; ++r) sum += fv_bit(r, P, t, i) ? w[size_t(r)] : -w[size_t(r)];
-            bool want = sum >= 0, have = (got.bits[i / 64] >> (i % 64)) & 1;
+            const int want = (sum > 0) - (sum < 0);
+            const int have = (got.voted[i / 64] >> (i % 64)) & 1 ? ((got.positive[i / 64] >> (i % 64)) & 1 ? 1 : -1) : 0;
             wrong += want != have;
-            for (int r = 0; r < P; ++r) agreed[size_t(r)] += fv_bit(r, P, t, i) == want, cast[size_t(r)] += 1;
+            ties += want == 0;
+            if (want == 0) continue;  // a tie: nobody agreed, it counts for no one
+            for (int r = 0; r < P; ++r) agreed[size_t(r)] += fv_bit(r, P, t, i) == (want > 0), cast[size_t(r)] += 1;
         }
         EXPECT_TRUE(same_on_every_rank(hash_update(got)));
     }
     EXPECT_TRUE(on_every_rank(wrong == 0, std::to_string(wrong) + " coordinates decided unlike the reference"));
+    if (P % 2 == 0) {
+        EXPECT_GT(ties, 0u) << "even P: the warmup's equal weights tie";
+    }
     if (P >= 4) {
         EXPECT_LT(aggregate_weight(st, P - 1), 0) << "the rank that votes against the others weighs < 0";
         EXPECT_GT(aggregate_weight(st, 0), 0) << "an honest rank weighs > 0";

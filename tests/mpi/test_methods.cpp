@@ -63,19 +63,18 @@ float coordinate(const Message& m, size_t i) {  // what a message says about coo
 }
 
 // The naive update from every rank's message: the mean for value kinds, the
-// majority (tie +1) for signs, sign of the sum (0 on tie) for ternary and sparse.
+// sign of the sum, 0 on a tie, for every vote (as a ternary update, which a
+// sign update without ties applies alike).
 Update naive_update(const std::vector<Message>& msgs) {
     Update u;
-    const MessageKind kind = msgs[0].kind;
-    u.kind = message_has_values(kind) ? MessageKind::fp32 : kind == MessageKind::sign ? kind : MessageKind::ternary;
+    u.kind = message_has_values(msgs[0].kind) ? MessageKind::fp32 : MessageKind::ternary;
     if (u.kind == MessageKind::fp32) u.values.assign(d, 0.0f);
-    u.bits.assign(bitmap_words(d), 0);
-    u.voted = u.positive = u.bits;
+    u.voted.assign(bitmap_words(d), 0);
+    u.positive = u.voted;
     for (size_t i = 0; i < d; ++i) {
         double sum = 0;
         for (const Message& m : msgs) sum += coordinate(m, i);
         if (u.kind == MessageKind::fp32) u.values[i] = float(sum / double(msgs.size()));
-        u.bits[i / 64] |= uint64_t(sum >= 0) << (i % 64);
         u.voted[i / 64] |= uint64_t(sum != 0) << (i % 64);
         u.positive[i / 64] |= uint64_t(sum > 0) << (i % 64);
     }

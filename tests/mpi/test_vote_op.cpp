@@ -102,6 +102,30 @@ TEST_F(VoteOp, OneOpServesEveryWidth) {
     EXPECT_TRUE(on_every_rank(wrong.empty(), wrong));
 }
 
+// The counts reduced by the op, decided by vote_decide: sign(2 count - P),
+// and at even P the coordinates where half the ranks vote +1 decide 0.
+TEST_F(VoteOp, AllreduceThenDecideTiesGoZero) {
+    Comm& c = world();
+    std::vector<uint64_t> counters = sign_counters(c.vote.w);
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, counters.data(), int(vote_tiles(d)), c.vote.tile, c.vote.op, c.comm));
+    std::vector<uint64_t> positive(bitmap_words(d)), nonzero(bitmap_words(d));
+    vote_decide(counters, c.vote.w, uint64_t(c.size), positive, nonzero);
+    std::string wrong;
+    size_t ties = 0;
+    for (size_t i = 0; i < d && wrong.empty(); ++i) {
+        const uint64_t count = expected_count(MessageKind::sign, i, 1, c.size);
+        ties += 2 * count == uint64_t(c.size);
+        if (((positive[i / 64] >> (i % 64)) & 1) != (2 * count > uint64_t(c.size)) ||
+            ((nonzero[i / 64] >> (i % 64)) & 1) != (2 * count != uint64_t(c.size)))
+            wrong = "coordinate " + std::to_string(i) + " (" + std::to_string(count) + " of " +
+                    std::to_string(c.size) + " vote +1) decided wrong";
+    }
+    EXPECT_TRUE(on_every_rank(wrong.empty(), wrong));
+    if (c.size % 2 == 0) {
+        EXPECT_GT(ties, d / 8) << "even P: random signs tie often";
+    }
+}
+
 // Ternary: tile t of plus at element 2t, tile t of minus at 2t + 1, one reduction.
 TEST_F(VoteOp, TernaryTilePairsReduceTogether) {
     Comm& c = world();

@@ -56,13 +56,32 @@ Counts random_counts(std::mt19937_64& rng, size_t n, uint64_t max) {
     return counts;
 }
 
-// Counts in 0..P that land on and next to the threshold ceil(P/2) (ties for even P) half the time.
+// Counts in 0..P that land on and next to ceil(P/2) half the time: P/2 itself
+// (a tie) at even P, both sides of the boundary at odd P.
 Counts counts_near_threshold(std::mt19937_64& rng, size_t n, uint64_t P) {
     Counts counts = random_counts(rng, n, P);
     uint64_t T = (P + 1) / 2;
     for (uint64_t& x : counts)
         if (rng() & 1) x = std::min(P, T + rng() % 3 - std::min<uint64_t>(T, 1));
     return counts;
+}
+
+// The dense decision the kernels must give for counts of P votes, as bitmaps
+// of whole words: positive = 2 count > P, nonzero = 2 count != P (a tie
+// decides 0). Coordinates past counts.size() (to the end of the last word)
+// hold count 0, as the kernels see padding.
+struct Decision {
+    Words positive, nonzero;
+};
+Decision decision_of(const Counts& counts, uint64_t P) {
+    Counts padded = counts;
+    padded.resize(bitmap_words(counts.size()) * 64, 0);
+    Counts positive01(padded.size()), nonzero01(padded.size());
+    for (size_t c = 0; c < padded.size(); ++c) {
+        positive01[c] = 2 * padded[c] > P;
+        nonzero01[c] = 2 * padded[c] != P;
+    }
+    return {bitmap_of(positive01), bitmap_of(nonzero01)};
 }
 
 std::string first_mismatch(const Words& got, const Words& want) {
@@ -177,39 +196,58 @@ TEST_P(VoteAccumulateSigns, NeverOverflowsUpTo2PowWMinus1Ranks) {
                 for (size_t c = 0; c < n; ++c) counts[c] += bits01[c];
                 bitmaps.push_back(bitmap_of(bits01));
             }
-            Counts majority01(n);
-            for (size_t c = 0; c < n; ++c) majority01[c] = 2 * counts[c] >= P;
             struct Out {
-                Words counters, decision;
+                Words counters, positive, nonzero;
             };
             auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
-                Out out{Words(vote_counter_words(n, w), 0), Words(bitmap_words(n))};
+                Out out{Words(vote_counter_words(n, w), 0), Words(bitmap_words(n)), Words(bitmap_words(n))};
                 for (const Words& bits : bitmaps) kernel_table(isa).vote_accumulate_signs(out.counters, bits, w);
-                kernel_table(isa).vote_decide(out.counters, w, P, out.decision);
+                kernel_table(isa).vote_decide(out.counters, w, P, out.positive, out.nonzero);
                 return out;
             });
+            const Decision want = decision_of(counts, P);
             ASSERT_EQ(first_mismatch(decode(got.counters, w, n), counts), "") << "counts, " << where(tier, w, P, n);
             EXPECT_TIER_EQ(got.counters, encode(counts, w), scalar_out.counters, where(tier, w, P, n));
-            EXPECT_TIER_EQ(got.decision, bitmap_of(majority01), scalar_out.decision, where(tier, w, P, n));
+            EXPECT_TIER_EQ(got.positive, want.positive, scalar_out.positive, where(tier, w, P, n));
+            EXPECT_TIER_EQ(got.nonzero, want.nonzero, scalar_out.nonzero, where(tier, w, P, n));
         }
     }
 }
 
-TEST_P(VoteDecide, IsMajorityTieGoesPositive) {
+// Also at widths below vote_width(P), where counts wrap and P / 2 may lie
+// beyond every w-bit count (then nothing is positive and nothing ties).
+TEST_P(VoteDecide, IsSignOfVoteSumTieGoesZero) {
     std::mt19937_64 rng(4);
     for (uint64_t P = 1; P <= 33; ++P) {
-        for (unsigned w : {vote_width(P), vote_width(P) + 2}) {
+        for (unsigned w : {vote_width(P) - 1, vote_width(P), vote_width(P) + 2}) {
+            if (w == 0) continue;
             for (size_t n = 0; n <= max_n; ++n) {
-                Counts counts = counts_near_threshold(rng, n, P), majority01(n);
-                for (size_t c = 0; c < n; ++c) majority01[c] = 2 * counts[c] >= P;
+                Counts counts = counts_near_threshold(rng, n, P);
+                for (uint64_t& x : counts) x = wrap(x, w);
                 Words counters = encode(counts, w);
+                const Decision want = decision_of(counts, P);
                 auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
-                    Words out(bitmap_words(n), ~uint64_t{0});
-                    kernel_table(isa).vote_decide(counters, w, P, out);
+                    Decision out{Words(bitmap_words(n), ~uint64_t{0}), Words(bitmap_words(n), 0)};
+                    kernel_table(isa).vote_decide(counters, w, P, out.positive, out.nonzero);
                     return out;
                 });
-                EXPECT_TIER_EQ(got, bitmap_of(majority01), scalar_out, where(tier, w, P, n));
+                EXPECT_TIER_EQ(got.positive, want.positive, scalar_out.positive, where(tier, w, P, n));
+                EXPECT_TIER_EQ(got.nonzero, want.nonzero, scalar_out.nonzero, where(tier, w, P, n));
             }
+        }
+    }
+}
+
+// Without a nonzero bitmap (odd P) the kernel writes positive alone, the same bits.
+TEST_P(VoteDecide, EmptyNonzeroIsNotWritten) {
+    std::mt19937_64 rng(7);
+    for (uint64_t P : {3, 4, 9}) {
+        unsigned w = vote_width(P);
+        for (size_t n : {size_t{1}, size_t{513}, max_n}) {
+            Counts counts = counts_near_threshold(rng, n, P);
+            Words positive(bitmap_words(n));
+            kernel_table(tier).vote_decide(encode(counts, w), w, P, positive, {});
+            EXPECT_EQ(first_mismatch(positive, decision_of(counts, P).positive), "") << where(tier, w, P, n);
         }
     }
 }
@@ -273,7 +311,7 @@ Rows random_rows(std::mt19937_64& rng, uint64_t P, size_t n) {
     return rows;
 }
 
-TEST_P(VoteCount, IsMajorityTieGoesPositiveAndEqualsAccumulateThenDecide) {
+TEST_P(VoteCount, IsSignOfVoteSumTieGoesZeroAndEqualsAccumulateThenDecide) {
     std::mt19937_64 rng(6);
     std::vector<uint64_t> Ps;
     for (uint64_t P = 1; P <= 33; ++P) Ps.push_back(P);
@@ -282,24 +320,31 @@ TEST_P(VoteCount, IsMajorityTieGoesPositiveAndEqualsAccumulateThenDecide) {
         for (size_t n = 0; n <= max_n; n += (P <= 33 ? 1 : 37)) {
             size_t nwords = bitmap_words(n);
             Rows rows = random_rows(rng, P, n);
-            Counts majority01(n);
-            for (size_t c = 0; c < n; ++c) majority01[c] = 2 * rows.counts[c] >= P;
+            const Decision want = decision_of(rows.counts, P);
             unsigned w = vote_width(P);
             struct Out {
-                Words count, via_counters;
+                Decision count, via_counters;
+                Words positive_alone;  // vote_count without a nonzero bitmap
             };
             auto [got, scalar_out] = on_tier_and_scalar(tier, [&](Isa isa) {
                 const KernelTable& k = kernel_table(isa);
-                Out out{Words(nwords, ~uint64_t{0}), Words(nwords)};
-                k.vote_count(rows.bitmaps, P, out.count);
+                Out out{{Words(nwords, ~uint64_t{0}), Words(nwords, 0)}, {Words(nwords), Words(nwords)},
+                        Words(nwords)};
+                k.vote_count(rows.bitmaps, P, out.count.positive, out.count.nonzero);
+                k.vote_count(rows.bitmaps, P, out.positive_alone, {});
                 Words counters(vote_counter_words(n, w), 0);
                 for (uint64_t p = 0; p < P; ++p)
                     k.vote_accumulate_signs(counters, {rows.bitmaps.data() + p * nwords, nwords}, w);
-                k.vote_decide(counters, w, P, out.via_counters);
+                k.vote_decide(counters, w, P, out.via_counters.positive, out.via_counters.nonzero);
                 return out;
             });
-            EXPECT_TIER_EQ(got.count, bitmap_of(majority01), scalar_out.count, where(tier, w, P, n));
-            EXPECT_TIER_EQ(got.via_counters, got.count, scalar_out.via_counters,
+            EXPECT_TIER_EQ(got.count.positive, want.positive, scalar_out.count.positive, where(tier, w, P, n));
+            EXPECT_TIER_EQ(got.count.nonzero, want.nonzero, scalar_out.count.nonzero, where(tier, w, P, n));
+            EXPECT_TIER_EQ(got.positive_alone, want.positive, scalar_out.positive_alone,
+                           "without nonzero, " + where(tier, w, P, n));
+            EXPECT_TIER_EQ(got.via_counters.positive, got.count.positive, scalar_out.via_counters.positive,
+                           "accumulate+decide vs count, " + where(tier, w, P, n));
+            EXPECT_TIER_EQ(got.via_counters.nonzero, got.count.nonzero, scalar_out.via_counters.nonzero,
                            "accumulate+decide vs count, " + where(tier, w, P, n));
         }
     }
