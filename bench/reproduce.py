@@ -36,7 +36,6 @@ CLAIMS = {
 }
 
 PENDING = {
-    "c": "Noisy medianSGD (`--aggregate median --noise b`) waits for issue 12 (faithful methods): not measured.",
     "d": "DETOX (`--aggregate detox --group R`) waits for issue 13: not measured.",
     "e": "Asynchronous training (`--async`, DGS and ASGD) waits for issue 14: nothing measured yet.",
 }
@@ -134,7 +133,8 @@ def verdict(claim, rows, tta, b_rows):
         for part in ("labels1", "labels2"):
             if f"{part}-sgd" not in rows:
                 continue
-            lines.append(f"{part.replace('labels', 'labels:')}: against sgd, signum {say_gap(rows, part + '-signum', part + '-sgd')}, "
+            lines.append(f"{part.replace('labels', 'labels:')}: against sgd, signsgd {say_gap(rows, part + '-signsgd', part + '-sgd')}, "
+                         f"signum {say_gap(rows, part + '-signum', part + '-sgd')}, "
                          f"s3gd {say_gap(rows, part + '-s3gd', part + '-sgd')}, "
                          f"magsparse {say_gap(rows, part + '-magsparse', part + '-sgd')}.")
         return lines
@@ -147,6 +147,10 @@ def verdict(claim, rows, tta, b_rows):
         if "sgd-median" in rows and "labels1-sgd" in b_rows:
             lines.append(f"medianSGD vs mean sgd under labels:1: {rows['sgd-median']['acc'] - b_rows['labels1-sgd']['acc']:+.2f} pp "
                          "(the mean-median gap noise is meant to close).")
+        for label in sorted(l for l in rows if l.startswith("sgd-median-noise")):
+            lines.append(f"noisy medianSGD {label[len('sgd-median-noise-'):]} vs medianSGD: "
+                         f"{say_gap(rows, label, 'sgd-median')}."
+                         if "sgd-median" in rows else f"{label}: sgd-median missing")
         return lines
     if claim == "d":
         lines = []
