@@ -1,11 +1,12 @@
 // magsparse_pack's counter-based draw (kernels.h), the one fact every tier and
 // the tests share: for coordinate counter c under a 64-bit key,
-//   h = lowbias32(lowbias32(c ^ key_lo) ^ key_hi),
+//   h = lowbias32(lowbias32(c + key_lo) ^ key_hi)   (32-bit arithmetic),
 //   lowbias32(x): x ^= x >> 16; x *= m1; x ^= x >> 15; x *= m2; x ^= x >> 16
 // (C. Wellons' hash-prospector 32-bit mixer, a bijection), and the uniform is
 // its top 24 bits, h >> 8. 32-bit lanes, so a vector tier draws 8 or 16 at
-// once; two rounds with a key half before each, so no two keys' streams are
-// shifts or permutations of one another.
+// once (and adds key_lo to a word's first counter once); two rounds with a key
+// half before each, so no two keys' streams are shifts or permutations of one
+// another.
 #pragma once
 
 #include <cstdint>

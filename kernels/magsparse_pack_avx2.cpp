@@ -32,9 +32,7 @@ Ints shift_right(Ints a) { return {_mm256_srli_epi32(a.v, k)}; }
 Floats abs(Floats a) { return {_mm256_andnot_ps(_mm256_set1_ps(-0.0f), a.v)}; }
 Floats to_floats(Ints a) { return {_mm256_cvtepi32_ps(a.v)}; }
 uint64_t less_bits(Floats a, Floats b) { return uint64_t(_mm256_movemask_ps(_mm256_cmp_ps(a.v, b.v, _CMP_LT_OQ))); }
-uint64_t positive_bits(Floats a) {
-    return uint64_t(_mm256_movemask_ps(_mm256_cmp_ps(a.v, _mm256_setzero_ps(), _CMP_GT_OQ)));
-}
+uint64_t sign_bits(Floats a) { return uint64_t(_mm256_movemask_ps(a.v)); }
 
 }  // namespace
 }  // namespace bitvote::avx2

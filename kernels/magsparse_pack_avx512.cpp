@@ -38,7 +38,7 @@ Ints shift_right(Ints a) { return {_mm512_maskz_srli_epi32(every_lane, a.v, k)};
 Floats abs(Floats a) { return {_mm512_abs_ps(a.v)}; }
 Floats to_floats(Ints a) { return {_mm512_maskz_cvtepi32_ps(every_lane, a.v)}; }
 uint64_t less_bits(Floats a, Floats b) { return _mm512_cmp_ps_mask(a.v, b.v, _CMP_LT_OQ); }
-uint64_t positive_bits(Floats a) { return _mm512_cmp_ps_mask(a.v, _mm512_setzero_ps(), _CMP_GT_OQ); }
+uint64_t sign_bits(Floats a) { return _mm512_movepi32_mask(_mm512_castps_si512(a.v)); }
 
 }  // namespace
 }  // namespace bitvote::avx512

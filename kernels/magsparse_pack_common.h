@@ -10,7 +10,8 @@
 // a * b) and Ints (32-bit lanes: set1(c), iota() = 0, 1, ..., a + b, a ^ b,
 // a * b (low 32 bits), shift_right<k>(a)), to_floats(Ints) (exact below 2^24),
 // less_bits(a, b) (lane bits of the ordered a < b, NaN false) and
-// positive_bits(a) (a > 0), then sets BITVOTE_TIER and includes this file last.
+// sign_bits(a) (lane bits of the sign bits), then sets BITVOTE_TIER and
+// includes this file last.
 #pragma once
 
 #include <algorithm>
@@ -34,7 +35,8 @@ MAGSPARSE_INLINE Ints lowbias32(Ints x) {
 }
 
 struct Keys {
-    Ints lo, hi;  // the key's halves, in every lane
+    uint32_t lo;  // the key's low half, added to the counters
+    Ints hi;      // its high half, in every lane
     Floats b;     // B * 2^-24
 };
 
@@ -43,18 +45,19 @@ struct Word {
 };
 
 // The bits of 64 coordinates x[0..64), coordinate t drawn with counter c0 + t.
+// A voting x is nonzero and not NaN, so it is positive where its sign bit is 0.
 MAGSPARSE_INLINE Word pack_word(const float* x, uint32_t c0, const Keys& k) {
     constexpr int lanes = Floats::lanes;
+    const Ints first = Ints::set1(c0 + k.lo);  // + (lanes q + 0, 1, ...): one constant per q
     Word w{0, 0};
 #pragma GCC unroll 8
     for (int q = 0; q < 64 / lanes; ++q) {
         const Floats g = Floats::load(x + lanes * q);
-        const Ints c = Ints::set1(c0 + uint32_t(lanes * q)) + Ints::iota();
-        const Ints h = lowbias32(lowbias32(c ^ k.lo) ^ k.hi);
+        const Ints h = lowbias32(lowbias32(first + (Ints::set1(uint32_t(lanes * q)) + Ints::iota())) ^ k.hi);
         const Floats u = to_floats(shift_right<32 - magsparse_draw_bits>(h)) * k.b;
         const uint64_t keep = less_bits(u, abs(g));
         w.voted |= keep << (lanes * q);
-        w.positive |= (keep & positive_bits(g)) << (lanes * q);
+        w.positive |= (keep & ~sign_bits(g)) << (lanes * q);
     }
     return w;
 }
@@ -69,7 +72,7 @@ uint64_t bits_between(size_t lo, size_t hi) {
 
 void magsparse_pack(std::span<const float> x, float B, uint64_t key, uint32_t counter, size_t first,
                     std::span<uint64_t> voted, std::span<uint64_t> positive) {
-    const Keys k{Ints::set1(uint32_t(key)), Ints::set1(uint32_t(key >> 32)), Floats::set1(B * 0x1p-24f)};
+    const Keys k{uint32_t(key), Ints::set1(uint32_t(key >> 32)), Floats::set1(B * 0x1p-24f)};
     const size_t end = first + x.size();
     // Word w holds coordinates 64w..64w+63 = x[64w - first ..]; its counters
     // start at counter + 64w - first (mod 2^32).

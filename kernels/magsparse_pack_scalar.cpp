@@ -18,12 +18,12 @@ uint32_t lowbias32(uint32_t x) {
 
 // The 24-bit uniform of coordinate counter c.
 uint32_t draw(uint64_t key, uint32_t c) {
-    return lowbias32(lowbias32(c ^ uint32_t(key)) ^ uint32_t(key >> 32)) >> (32 - magsparse_draw_bits);
+    return lowbias32(lowbias32(c + uint32_t(key)) ^ uint32_t(key >> 32)) >> (32 - magsparse_draw_bits);
 }
 
+// Bit i = on; no branch (the bits are random).
 void bit_set(std::span<uint64_t> bits, size_t i, bool on) {
-    const uint64_t b = uint64_t{1} << (i % 64);
-    bits[i / 64] = on ? bits[i / 64] | b : bits[i / 64] & ~b;
+    bits[i / 64] = (bits[i / 64] & ~(uint64_t{1} << (i % 64))) | (uint64_t(on) << (i % 64));
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ void magsparse_pack(std::span<const float> x, float B, uint64_t key, uint32_t co
     for (size_t j = 0; j < x.size(); ++j) {
         const bool keep = float(draw(key, uint32_t(counter + j))) * b < std::fabs(x[j]);
         bit_set(voted, first + j, keep);
-        bit_set(positive, first + j, keep && x[j] > 0);
+        bit_set(positive, first + j, keep & (x[j] > 0));
     }
 }
 
