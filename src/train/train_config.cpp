@@ -69,7 +69,8 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
          "the max over ranks of each layer's max|g|");
     flag(app, "--magsparse-density R", &m.magsparse_density, fraction(),
          "magsparse: each rank picks each layer's B so that it expects R * size votes there; "
-         "the ranks take the max B (so at most R)");
+         "the ranks take the max B (so at most R)",
+         "off");
     flag(app, "--noise B", &m.noise, non_negative(), "noisysign noise scale b");
     flag(app, "--noise-kind", &m.noise_kind,
          Choices<NoiseKind>{{{"gaussian", NoiseKind::gaussian}, {"uniform", NoiseKind::uniform}}}, "noisysign noise");
