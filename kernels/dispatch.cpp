@@ -10,8 +10,9 @@ namespace bitvote {
 #define BITVOTE_TABLE(ns)                                                                                  \
     KernelTable {                                                                                          \
         ns::topk_select, ns::sign_pack, ns::sign_unpack_apply, ns::ternary_pack, ns::ternary_unpack_apply, \
-            ns::vote_add, ns::vote_accumulate_signs, ns::vote_decide, ns::vote_decide_ternary,             \
-            ns::vote_count, ns::indices_encode, ns::indices_decode, ns::stream_sum, ns::stream_add         \
+            ns::magsparse_pack, ns::vote_add, ns::vote_accumulate_signs, ns::vote_decide,                  \
+            ns::vote_decide_ternary, ns::vote_count, ns::indices_encode, ns::indices_decode,               \
+            ns::stream_sum, ns::stream_add                                                                 \
     }
 
 static const KernelTable tables[isa_count] = {BITVOTE_TABLE(scalar), BITVOTE_TABLE(avx2), BITVOTE_TABLE(avx512)};

@@ -64,6 +64,16 @@ struct KernelTable {
     // w_i -= lr * (+1 if voted & positive, -1 if voted & !positive); w_i untouched where not voted.
     void (*ternary_unpack_apply)(std::span<const uint64_t> voted, std::span<const uint64_t> positive,
                                  float lr, std::span<float> w);
+    // magsparse's ternary message (DESIGN.md 3) in one pass: x_j (j < n =
+    // x.size()) is bitmap coordinate first + j and votes sign(x_j) with
+    // probability min(1, |x_j| / B). The draw is counter-based, the 24-bit
+    // uniform u_j of (key, counter + j mod 2^32) (kernels/magsparse_draw.h):
+    //   voted = u_j * (B * 2^-24) < |x_j|,  positive = voted && x_j > 0.
+    // So |x_j| >= B always votes, 0 and NaN never do, B = 0 lets every nonzero
+    // x_j vote and B = inf none. Only bits [first, first + n) of voted and
+    // positive are written (layers that share a word are packed one by one).
+    void (*magsparse_pack)(std::span<const float> x, float B, uint64_t key, uint32_t counter, size_t first,
+                           std::span<uint64_t> voted, std::span<uint64_t> positive);
 
     // inout += in, counter by counter (w-bit bit-sliced counters, both
     // vote_counter_words long; this is the MPI_User_function body).
@@ -136,6 +146,10 @@ inline void ternary_pack(std::span<const float> x, std::span<uint64_t> voted, st
 inline void ternary_unpack_apply(std::span<const uint64_t> voted, std::span<const uint64_t> positive, float lr,
                                  std::span<float> w) {
     kernels().ternary_unpack_apply(voted, positive, lr, w);
+}
+inline void magsparse_pack(std::span<const float> x, float B, uint64_t key, uint32_t counter, size_t first,
+                           std::span<uint64_t> voted, std::span<uint64_t> positive) {
+    kernels().magsparse_pack(x, B, key, counter, first, voted, positive);
 }
 inline void vote_add(std::span<const uint64_t> in, std::span<uint64_t> inout, unsigned w) {
     kernels().vote_add(in, inout, w);

@@ -25,6 +25,8 @@
     void ternary_pack(std::span<const float> x, std::span<uint64_t> voted, std::span<uint64_t> positive); \
     void ternary_unpack_apply(std::span<const uint64_t> voted, std::span<const uint64_t> positive,        \
                               float lr, std::span<float> w);                                              \
+    void magsparse_pack(std::span<const float> x, float B, uint64_t key, uint32_t counter, size_t first,  \
+                        std::span<uint64_t> voted, std::span<uint64_t> positive);                         \
     void vote_add(std::span<const uint64_t> in, std::span<uint64_t> inout, unsigned w);                   \
     void vote_accumulate_signs(std::span<uint64_t> counters, std::span<const uint64_t> bits, unsigned w); \
     void vote_decide(std::span<const uint64_t> counters, unsigned w, uint64_t P,                          \

@@ -34,6 +34,11 @@ void allreduce_max_u64(Comm* c, uint64_t* x, size_t n) {
     count_payload(c, n * 8, n * 8);
 }
 
+void allreduce_max_floats(Comm* c, float* x, size_t n) {
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, x, mpi_count(n, "allreduce"), MPI_FLOAT, MPI_MAX, c->comm));
+    count_payload(c, n * sizeof(float), n * sizeof(float));
+}
+
 void allreduce_vote_tiles(Comm* c, uint64_t* counters, size_t tiles) {
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, counters, mpi_count(tiles, "vote allreduce"), c->vote.tile, c->vote.op,
                             c->comm));

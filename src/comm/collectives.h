@@ -20,6 +20,7 @@ void allreduce_sum_floats(Comm* c, const float* x, float* sum, size_t n);
 void iallreduce_sum_floats(Comm* c, const float* x, float* sum, size_t n, MPI_Request* request);
 // x = max over ranks, in place. x: [n].
 void allreduce_max_u64(Comm* c, uint64_t* x, size_t n);
+void allreduce_max_floats(Comm* c, float* x, size_t n);
 // counters = vote sum over ranks, in place. counters: [tiles] tiles.
 void allreduce_vote_tiles(Comm* c, uint64_t* counters, size_t tiles);
 // own = vote sum over ranks of chunk `rank` of every rank's counters.

@@ -2,6 +2,7 @@
 #include "comm/strategy.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -245,8 +246,8 @@ void comm_close(Comm* c) {
 
 void count_payload(Comm* c, size_t sent, size_t received) {
     for (; c; c = c->counts_into) {
-        c->payload.sent += sent;
-        c->payload.received += received;
+        std::atomic_ref(c->payload.sent).fetch_add(sent, std::memory_order_relaxed);
+        std::atomic_ref(c->payload.received).fetch_add(received, std::memory_order_relaxed);
     }
 }
 

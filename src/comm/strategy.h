@@ -129,7 +129,9 @@ Comm comm_open(MPI_Comm parent);
 Comm comm_split(Comm* parent, int color, int key);
 void comm_close(Comm* c);
 // The one place payload bytes are counted: every MPI call of a strategy or an
-// aggregator goes through a helper of collectives.h that calls it.
+// aggregator goes through a helper of collectives.h that calls it. Atomic: with
+// --overlap the exchange thread counts into its parent while the caller's
+// thread may count its own calls (magsparse's scale allreduce).
 void count_payload(Comm* c, size_t sent, size_t received);
 
 // How `bitvote sweep` exercises a strategy: the message kind it sends it

@@ -78,24 +78,16 @@ Message compress_s3gd(Method* m, std::span<const float> grad, int64_t) {
 }
 
 // Per coordinate, with probability min(1, |g_i| / B) vote sign(g_i); B = the
-// layer's max |g| (budget 0) or the fixed budget. No error memory.
+// layer's scale (m->scales: method.h). One pass of the magsparse_pack kernel
+// per layer, its draws keyed by (seed, rank, step) and the arena index, so a
+// bucket (method_make_part) draws what the whole vector does. No error memory.
 Message compress_magsparse(Method* m, std::span<const float> grad, int64_t step) {
     const uint64_t key = draw_key(m->cfg, DrawPurpose::magsparse, step);
-    for (const Segment& s : m->segments) {
-        std::span<const float> g = grad.subspan(s.offset, s.count);
-        float B = float(m->cfg.budget);
-        if (B <= 0) {
-            B = 0;
-            for (float x : g) B = std::max(B, std::fabs(x));
-        }
-#pragma omp parallel for schedule(static)
-        for (size_t j = 0; j < s.count; ++j) {
-            size_t i = s.offset + j;
-            bool keep = B > 0 && draw_uniform(key, m->arena_offset + i) < std::min(1.0f, std::fabs(g[j]) / B);
-            m->values[i] = keep ? g[j] : 0.0f;
-        }
+    for (size_t l = 0; l < m->segments.size(); ++l) {
+        const Segment& s = m->segments[l];
+        magsparse_pack(grad.subspan(s.offset, s.count), m->scales[l], key, uint32_t(m->arena_offset + s.offset),
+                       s.offset, m->voted, m->positive);
     }
-    ternary_pack(m->values, m->voted, m->positive);
     return message_ternary(m->voted, m->positive, grad.size());
 }
 

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "comm/collectives.h"
 #include "comm/mpi_check.h"
 #include "compress/compressors.h"
+#include "compress/magsparse_scale.h"
 #include "kernels.h"
 
 namespace bitvote {
@@ -14,7 +16,8 @@ namespace bitvote {
 namespace {
 
 // The [d] float buffers a method's state uses besides its message (method_make).
-enum StateBuffers : unsigned { no_state = 0, needs_memory = 1, needs_velocity = 2, needs_scratch = 4 };
+// needs_scales: one float per layer (magsparse's B).
+enum StateBuffers : unsigned { no_state = 0, needs_memory = 1, needs_velocity = 2, needs_scratch = 4, needs_scales = 8 };
 
 struct MethodRow {
     MethodKind kind;
@@ -35,7 +38,7 @@ const MethodRow methods[] = {  // in MethodKind order
     {MethodKind::signsgd, "signsgd", MessageKind::sign, no_state, 1e-4f, compress_signsgd, apply_vote},
     {MethodKind::signum, "signum", MessageKind::sign, needs_memory, 1e-4f, compress_signum, apply_vote},
     {MethodKind::s3gd, "s3gd", MessageKind::sparse, needs_memory, 0.01f, compress_s3gd, apply_vote},
-    {MethodKind::magsparse, "magsparse", MessageKind::ternary, needs_scratch, 3e-3f, compress_magsparse, apply_vote},
+    {MethodKind::magsparse, "magsparse", MessageKind::ternary, needs_scales, 3e-3f, compress_magsparse, apply_vote},
     {MethodKind::noisysign, "noisysign", MessageKind::sign, needs_scratch, 1e-4f, compress_noisysign, apply_vote},
     {MethodKind::efsign, "efsign", MessageKind::scaled_sign, needs_memory, 0.3f, compress_efsign, apply_delta},
     {MethodKind::topk, "topk", MessageKind::sparse_fp32, needs_memory | needs_velocity, 0.1f, compress_topk, apply_sgd},
@@ -165,6 +168,7 @@ Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, s
     if (state & needs_memory) m.memory.assign(d, 0.0f);
     if (state & needs_velocity) m.velocity.assign(d, 0.0f);
     if (state & needs_scratch) m.values.assign(d, 0.0f);
+    if (state & needs_scales) m.scales.assign(m.segments.size(), float(cfg.budget));
     switch (row(cfg.kind).message) {
         case MessageKind::sign:
         case MessageKind::scaled_sign: m.bits.assign(bitmap_words(d), 0); break;
@@ -175,6 +179,21 @@ Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, s
         default: break;  // fp32 sends the gradient itself; lists grow as they are selected
     }
     return m;
+}
+
+bool method_shares_scales(const MethodConfig& cfg) { return cfg.kind == MethodKind::magsparse && cfg.budget == 0; }
+
+void method_measure_scales(Method* m, std::span<const float> grad) {
+    if (!method_shares_scales(m->cfg)) return;
+    const double rho = m->cfg.magsparse_density;
+    for (size_t l = 0; l < m->segments.size(); ++l) {
+        std::span<const float> g = grad.subspan(m->segments[l].offset, m->segments[l].count);
+        m->scales[l] = rho > 0 ? density_scale(g, rho, &m->values) : abs_max(g);  // values: the solver's scratch
+    }
+}
+
+void method_agree_scales(Comm* c, Method* m) {
+    if (method_shares_scales(m->cfg)) allreduce_max_floats(c, m->scales.data(), m->scales.size());
 }
 
 std::string gradient_check(std::span<const float> grad, int64_t step) {

@@ -9,6 +9,8 @@
 //   Method method = method_make(cfg, net.segments, d);
 //   AggregateState agg = aggregate_open(&comm, AggregateKind::vote, *strategy);  // aggregate/aggregator.h
 //   ...
+//   method_measure_scales(&method, grad);                       // compress phase: magsparse's B, this rank's
+//   method_agree_scales(&comm, &method);                         // comm phase: the B of every rank (collective)
 //   Message m = method_compress(&method, grad, step);           // compress phase (fatal on NaN/inf)
 //   if (N) method_attack(&comm, &method, &m, attack, N, step);   // every rank: the last N lie
 //   aggregate(&agg, m, &update);      // comm phase (exchange), aggregate phase (combine): see aggregator.h
@@ -51,7 +53,9 @@ struct MethodConfig {
     float weight_decay = 0;  // applied with the agreed update, same on every rank
     double density = 0.01;   // s3gd, topk: K per layer = ceil(density * layer size)
     float accum = 1;         // s3gd rho: a = rho a + g (0: the top-K of g alone)
-    double budget = 0;       // magsparse B: 0 = max|g| of each layer, > 0 = this fixed scale
+    double budget = 0;       // magsparse: > 0 = this fixed B for every layer (--budget); 0 = B measured each step
+    double magsparse_density = 0;  // magsparse, B measured: 0 = each layer's max|g|, rho in (0, 1] = the B at which
+                                   // a layer expects rho * n votes; either way the max over ranks
     float noise = -1;        // b of noise_add: noisysign's, or sgd's under --aggregate median (noisy
                              // medianSGD); < 0: not given, method_make resolves it (noise_default)
     NoiseKind noise_kind = NoiseKind::gaussian;
@@ -70,10 +74,13 @@ struct Method {
     std::vector<Segment> segments;     // per-layer top-K and scales
     std::vector<float> memory;         // [d] signum momentum, s3gd accumulator, efsign/topk error
     std::vector<float> velocity;       // [d] sgd heavy-ball buffer (topk: mu = 0)
-    std::vector<float> values;         // [d] noisysign / magsparse scratch; topk's [K] values;
+    std::vector<float> values;         // [d] noisysign scratch; [largest layer] magsparse's density
+                                       // solver's (grown once); topk's [K] values;
                                        // an attacked fp32 message (sized by the attack)
     std::vector<uint64_t> bits;        // [bitmap_words(d)] sign and scaled sign messages
     std::vector<uint64_t> voted, positive;  // [bitmap_words(d)] ternary message
+    std::vector<float> scales;         // [segments] magsparse's B per layer: the budget, or this step's
+                                       // (method_measure_scales, method_agree_scales)
     std::vector<uint32_t> indices;     // [<= K total] sparse and sparse fp32 messages, ascending
     std::vector<uint64_t> signs;       // [bitmap_words(indices)] sparse message
     size_t arena_offset = 0;           // arena index of coordinate 0: 0, or a bucket's first float
@@ -119,6 +126,20 @@ bool method_per_layer(MethodKind k);
 // its messages and updates are the bucket's alone (d = count). A method that
 // is not method_per_layer takes only the whole vector (offset 0, count d).
 Method method_make_part(const MethodConfig& cfg, std::span<const Segment> segments, size_t offset, size_t count);
+// magsparse's scale B (DESIGN.md 3): one per layer, the same on every rank.
+// With --budget it is fixed; otherwise, before each method_compress,
+// method_measure_scales sets m->scales to this rank's candidates (each layer's
+// max|g|, or with --magsparse-density rho the B at which the layer expects
+// rho * n votes, solved exactly) and method_agree_scales, collective, to their
+// max over ranks: one MPI_Allreduce(MAX) of 4 bytes a layer, counted in the
+// payload. So a rank's votes weigh by its gradient against everyone's, and
+// with rho each rank votes on at most rho * n of a layer in expectation. Both
+// do nothing where method_shares_scales is false (other methods, --budget).
+// A part's method (method_make_part) covers whole layers, so per-bucket scales
+// are the whole vector's.
+bool method_shares_scales(const MethodConfig& cfg);
+void method_measure_scales(Method* m, std::span<const float> grad);
+void method_agree_scales(Comm* c, Method* m);
 // "" if every gradient entry is finite, else a message naming the step, the
 // first bad index and its value.
 std::string gradient_check(std::span<const float> grad, int64_t step);

@@ -2,6 +2,8 @@
 // (see overlap.h).
 #include "train/overlap.h"
 
+#include "train/compress_phases.h"
+
 namespace bitvote {
 
 Overlap overlap_open(const MethodConfig& mc, std::span<const Segment> segments, size_t bucket_bytes,
@@ -12,6 +14,7 @@ Overlap overlap_open(const MethodConfig& mc, std::span<const Segment> segments, 
     for (const Bucket& b : ov.buckets)
         ov.methods.push_back(method_make_part(mc, segments.subspan(b.first_segment, b.segments), b.offset, b.count));
     ov.updates.resize(ov.buckets.size());
+    ov.comm = comm;
     ov.progress = progress;
     if (progress == OverlapProgress::test) ov.requests = exchange_requests_open(comm);
     else ov.thread = exchange_thread_open(comm, strategy);
@@ -26,10 +29,10 @@ bool overlap_bucket_ready(const Overlap& ov, size_t ready_from) {
     return ov.next < ov.buckets.size() && ov.buckets[ov.next].offset >= ready_from;
 }
 
-void overlap_post_next(Overlap* ov, std::span<const float> grad, int64_t step) {
+void overlap_post_next(Overlap* ov, PhaseTimer* timer, std::span<const float> grad, int64_t step) {
     const size_t i = ov->next++;
     const Bucket& b = ov->buckets[i];
-    const Message msg = method_compress(&ov->methods[i], grad.subspan(b.offset, b.count), step);
+    const Message msg = compress_phases(timer, ov->comm, &ov->methods[i], grad.subspan(b.offset, b.count), step);
     if (ov->thread) {
         exchange_thread_post(ov->thread, msg, &ov->updates[i]);
         return;

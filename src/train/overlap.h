@@ -6,14 +6,17 @@
 // backward it waits for the exchanges (the exposed communication) and applies
 // every bucket's update. Per-layer methods give the bits of the whole-vector
 // step; a method that reads the whole gradient (method_per_layer false) gets
-// one bucket, which waits for the whole backward.
+// one bucket, which waits for the whole backward. magsparse's ranks agree on
+// each bucket's layer scales as it is compressed, on this thread and the run's
+// Comm (train/compress_phases.h): a bucket's scales are its layers', so the
+// bits are the whole-vector step's.
 //
 //   Overlap ov = overlap_open(mc, net_segments(net), bucket_kb, &comm, *strategy);  // collective
 //   float loss = net_forward_loss(&net, ...);
 //   size_t ready;
 //   while (net_backward_layer(&net, &ready)) {
 //       overlap_progress(&ov);
-//       while (overlap_bucket_ready(ov, ready)) overlap_post_next(&ov, net_grads(net), step);
+//       while (overlap_bucket_ready(ov, ready)) overlap_post_next(&ov, &timer, net_grads(net), step);
 //   }
 //   overlap_wait(&ov);
 //   overlap_apply(&ov, net_weights(net), step);
@@ -28,6 +31,7 @@
 #include "comm/exchange_thread.h"
 #include "compress/method.h"
 #include "train/buckets.h"
+#include "train/phase_timer.h"
 
 namespace bitvote {
 
@@ -42,6 +46,7 @@ struct Overlap {
     std::vector<Bucket> buckets;  // reverse arena order: the order backward completes them
     std::vector<Method> methods;  // [buckets] the method's state for each bucket's floats
     std::vector<Update> updates;  // [buckets]
+    Comm* comm = nullptr;         // the run's: magsparse's scale agreement (the thread has its own)
     OverlapProgress progress = OverlapProgress::thread;
     ExchangeThread* thread = nullptr;      // progress thread
     ExchangeRequests* requests = nullptr;  // progress test
@@ -60,8 +65,9 @@ void overlap_progress(Overlap* ov);
 // True if the next bucket's layers are complete: backward has written every
 // gradient from arena offset ready_from on.
 bool overlap_bucket_ready(const Overlap& ov, size_t ready_from);
-// Compresses the next bucket of grad [d] and posts its exchange.
-void overlap_post_next(Overlap* ov, std::span<const float> grad, int64_t step);
+// Compresses the next bucket of grad [d] (in the compress phase; collective
+// for magsparse: compress_phases) and posts its exchange.
+void overlap_post_next(Overlap* ov, PhaseTimer* timer, std::span<const float> grad, int64_t step);
 // Waits for every posted exchange; returns the exchanges' seconds (hidden or
 // not): on the thread, the time it spent in them; with MPI_Test, the time from
 // the first post to the end of the wait (completion is only seen there, so

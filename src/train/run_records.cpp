@@ -63,6 +63,9 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::momentum] = float_decimal(cfg.method.momentum);
     r[schema::weight_decay] = float_decimal(cfg.method.weight_decay);
     r[schema::density] = cfg.method.density;
+    r[schema::budget] = cfg.method.budget > 0 ? JsonRecord(cfg.method.budget) : JsonRecord();
+    r[schema::magsparse_density] =
+        cfg.method.magsparse_density > 0 ? JsonRecord(cfg.method.magsparse_density) : JsonRecord();
     r[schema::partition] = std::string(partition_name(cfg.partition));
     r[schema::seed] = int64_t(cfg.seed);
     r[schema::train_samples] = facts.train_total;

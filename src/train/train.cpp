@@ -12,6 +12,7 @@
 #include "comm/error_exit.h"
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
+#include "train/compress_phases.h"
 #include "train/evaluate.h"
 #include "train/local_steps.h"
 #include "train/metrics.h"
@@ -222,7 +223,7 @@ float step_whole(Trainer* t, int64_t step) {
     Batch& b = t->batch;
     timer_phase(timer, Phase::compute);   float loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
                                           std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
-    timer_phase(timer, Phase::compress);  Message msg = method_compress(&t->method, grad, step);
+    timer_phase(timer, Phase::compress);  Message msg = compress_phases(timer, &t->comm, &t->method, grad, step);
                                           if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
     timer_phase(timer, Phase::comm);      aggregate_phases(t, msg);
     timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
@@ -242,7 +243,7 @@ double step_overlapped(Trainer* t, int64_t step, float* loss) {
     for (size_t ready = 0; net_backward_layer(&t->net, &ready);) {  // last layer first
         overlap_progress(ov);
         while (overlap_bucket_ready(*ov, ready)) {
-            timer_phase(timer, Phase::compress); overlap_post_next(ov, net_grads(t->net), step);
+            timer_phase(timer, Phase::compress); overlap_post_next(ov, timer, net_grads(t->net), step);
             timer_phase(timer, Phase::compute);
         }
     }

@@ -69,7 +69,12 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag(app, "--momentum B", &m.momentum, RealRange{0, 1, false, true},
          "sgd momentum, signum beta (topk is plain SGD)");
     flag(app, "--weight-decay L", &m.weight_decay, RealRange{0, 1}, "weight decay, applied after the aggregation");
-    flag(app, "--budget B", &m.budget, non_negative(), "magsparse scale B (0: max|g| of each layer)");
+    flag(app, "--budget B", &m.budget, positive(), "magsparse: a fixed scale B for every layer",
+         "the max over ranks of each layer's max|g|");
+    flag(app, "--magsparse-density R", &m.magsparse_density, fraction(),
+         "magsparse: each rank picks each layer's B so that it expects R * size votes there; "
+         "the ranks take the max B (so at most R)",
+         "off");
     flag(app, "--noise B", &m.noise, non_negative(),
          "noise b added to each coordinate: noisysign sends sign(g + b xi); with --aggregate median (sgd) each rank "
          "sends g + b xi to the median (noisy medianSGD). gaussian: b is the standard deviation; uniform: b is "
@@ -126,6 +131,10 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
 std::string train_config_check(const TrainConfig& c) {
     const MethodConfig& m = c.method;
     if (std::string why = method_check(m.kind, *strategy_find(c.strategy), c.aggregate); !why.empty()) return why;
+    if ((m.budget > 0 || m.magsparse_density > 0) && m.kind != MethodKind::magsparse)
+        return std::string(m.budget > 0 ? "--budget" : "--magsparse-density") + " applies to --method magsparse only";
+    if (m.budget > 0 && m.magsparse_density > 0)
+        return "--budget and --magsparse-density both set magsparse's scale B: give one";
     if (m.local_steps > 1 && m.kind != MethodKind::magsparse)
         return "--local-steps " + std::to_string(m.local_steps) + " applies to --method magsparse only";
     if (m.accum != 1 && m.kind != MethodKind::s3gd) return "--accum applies to --method s3gd only";

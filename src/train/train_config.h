@@ -66,7 +66,8 @@ OverlapProgress overlap_progress_of(const TrainConfig& cfg);
 void train_flags_add(CLI::App* app, TrainConfig* cfg);
 
 // "" or one line: an impossible method x strategy x aggregator (method_check),
-// --local-steps without magsparse, --byzantine without --attack, an attack the
+// --budget or --magsparse-density without magsparse, or both, --local-steps
+// without magsparse, --byzantine without --attack, an attack the
 // method's message cannot carry (attack_check). Checks that need the rank
 // count or the data are the trainer's.
 std::string train_config_check(const TrainConfig& cfg);

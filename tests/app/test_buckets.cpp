@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "compress/method.h"
@@ -194,11 +195,14 @@ Update update_of(const Message& m) {
 TEST(MethodPart, BucketsGiveTheWholeVectorsMessagesStateAndWeights) {
     const std::vector<Segment> segments = four_layers();
     const std::vector<LayerSpan> layers = layer_spans(segments);
-    for (MethodKind k : {MethodKind::sgd, MethodKind::signsgd, MethodKind::signum, MethodKind::s3gd,
-                         MethodKind::magsparse, MethodKind::topk}) {
+    // magsparse twice: B from max|g| and from --magsparse-density (rho 0.2).
+    for (auto [k, rho] : {std::pair{MethodKind::sgd, 0.0}, {MethodKind::signsgd, 0.0}, {MethodKind::signum, 0.0},
+                          {MethodKind::s3gd, 0.0}, {MethodKind::magsparse, 0.0}, {MethodKind::magsparse, 0.2},
+                          {MethodKind::topk, 0.0}}) {
         ASSERT_TRUE(method_per_layer(k));
         MethodConfig cfg;
         cfg.kind = k;
+        cfg.magsparse_density = rho;
         cfg.density = 0.05;
         cfg.seed = 9;
         cfg.weight_decay = 0.01f;
@@ -216,22 +220,25 @@ TEST(MethodPart, BucketsGiveTheWholeVectorsMessagesStateAndWeights) {
         for (int64_t step = 0; step < 3; ++step) {
             std::vector<float> g(d_four);
             for (float& x : g) x = rng.below(7) == 0 ? 0.0f : float(int(rng.below(2001)) - 1000) / 1000.0f;
+            method_measure_scales(&whole, g);  // one rank: the measured scales are the agreed ones
             const Message m = method_compress(&whole, g, step);
             const std::vector<float> expect = message_numbers(m);
             method_apply(&whole, update_of(m), w_whole, step);
             std::vector<Update> updates;
             for (size_t i = 0; i < plan.size(); ++i) {
                 const Bucket& b = plan[i];
-                const Message mp = method_compress(&parts[i], std::span<const float>(g).subspan(b.offset, b.count), step);
+                const std::span<const float> gb = std::span<const float>(g).subspan(b.offset, b.count);
+                method_measure_scales(&parts[i], gb);
+                const Message mp = method_compress(&parts[i], gb, step);
                 const std::vector<float> got = message_numbers(mp);
                 EXPECT_EQ(std::memcmp(got.data(), expect.data() + b.offset, b.count * sizeof(float)), 0)
-                    << method_name(k) << " step " << step << " bucket " << i;
+                    << method_name(k) << " rho " << rho << " step " << step << " bucket " << i;
                 updates.push_back(update_of(mp));
             }
             for (size_t i = 0; i < plan.size(); ++i)
                 method_apply(&parts[i], updates[i], std::span(w_parts).subspan(plan[i].offset, plan[i].count), step);
             EXPECT_EQ(std::memcmp(w_parts.data(), w_whole.data(), d_four * sizeof(float)), 0)
-                << method_name(k) << " step " << step << ": weights differ";
+                << method_name(k) << " rho " << rho << " step " << step << ": weights differ";
         }
     }
 }

@@ -91,7 +91,7 @@ TEST(MethodMake, AllocatesOnlyWhatTheMethodUses) {
     const Want wants[] = {
         {MethodKind::sgd, 0, d, 0, 0, 0},       {MethodKind::signsgd, 0, 0, 0, words, 0},
         {MethodKind::signum, d, 0, 0, words, 0}, {MethodKind::s3gd, d, 0, 0, 0, 0},
-        {MethodKind::magsparse, 0, 0, d, 0, words}, {MethodKind::noisysign, 0, 0, d, words, 0},
+        {MethodKind::magsparse, 0, 0, 0, 0, words}, {MethodKind::noisysign, 0, 0, d, words, 0},
         {MethodKind::efsign, d, 0, 0, words, 0},  {MethodKind::topk, d, d, 0, 0, 0},
     };
     for (const Want& w : wants) {
@@ -285,18 +285,34 @@ TEST(S3gd, AccumulationFactorScalesTheLeftover) {
 
 // Over many steps the mean number of votes is sum min(1, |g| / B), each vote
 // has the sign of g, and the draws repeat for the same (seed, rank, step).
+// B per layer: a fixed budget, the layer's max|g| (one rank: its own), or the
+// B of --magsparse-density.
 TEST(MagSparse, ExpectedDensityFollowsMagnitudeOverScale) {
     std::vector<float> g = gradient_make(d_two, 3);
-    for (double budget : {0.0, 0.5}) {
+    struct Case {
+        double budget, rho;
+    };
+    for (Case c : {Case{0.0, 0.0}, Case{0.5, 0.0}, Case{0.0, 0.3}}) {
         MethodConfig cfg;
-        cfg.budget = budget;
+        cfg.budget = c.budget;
+        cfg.magsparse_density = c.rho;
         Method m = method_of(MethodKind::magsparse, two_layers, d_two, cfg);
+        method_measure_scales(&m, g);
         double want = 0;
-        for (const Segment& s : two_layers) {
-            float B = float(budget);
-            if (budget == 0)
+        for (size_t l = 0; l < two_layers.size(); ++l) {
+            const Segment& s = two_layers[l];
+            float B = float(c.budget);
+            if (c.budget == 0 && c.rho == 0)
                 for (size_t i = s.offset; i < s.offset + s.count; ++i) B = std::max(B, std::fabs(g[i]));
-            for (size_t i = s.offset; i < s.offset + s.count; ++i) want += std::min(1.0f, std::fabs(g[i]) / B);
+            if (c.rho == 0) {
+                EXPECT_EQ(m.scales[l], B) << "layer " << l;
+            }
+            double layer = 0;
+            for (size_t i = s.offset; i < s.offset + s.count; ++i) layer += std::min(1.0f, std::fabs(g[i]) / m.scales[l]);
+            if (c.rho > 0) {
+                EXPECT_NEAR(layer, c.rho * double(s.count), 1e-3) << "layer " << l;
+            }
+            want += layer;
         }
         const int steps = 400;
         double votes = 0;
@@ -310,8 +326,26 @@ TEST(MagSparse, ExpectedDensityFollowsMagnitudeOverScale) {
                 ASSERT_EQ(bit(msg.positive, i), g[i] > 0);
             }
         }
-        EXPECT_NEAR(votes / steps, want, 0.02 * want) << "budget " << budget;
+        EXPECT_NEAR(votes / steps, want, 0.02 * want) << "budget " << c.budget << " rho " << c.rho;
     }
+}
+
+// The scale is measured (and agreed: tests/mpi) unless --budget fixes it.
+TEST(MagSparse, OnlyAMeasuredScaleIsShared) {
+    MethodConfig cfg;
+    cfg.kind = MethodKind::magsparse;
+    EXPECT_TRUE(method_shares_scales(cfg));
+    cfg.magsparse_density = 0.1;
+    EXPECT_TRUE(method_shares_scales(cfg));
+    cfg.magsparse_density = 0;
+    cfg.budget = 0.25;
+    EXPECT_FALSE(method_shares_scales(cfg));
+    Method fixed = method_make(cfg, two_layers, d_two);
+    method_measure_scales(&fixed, gradient_make(d_two, 6));
+    EXPECT_EQ(fixed.scales, std::vector<float>(two_layers.size(), 0.25f));
+    cfg.kind = MethodKind::s3gd;
+    cfg.budget = 0;
+    EXPECT_FALSE(method_shares_scales(cfg));
 }
 
 TEST(MagSparse, DrawsRepeatForSameSeedRankStepAndDifferAcrossRanks) {
@@ -321,9 +355,10 @@ TEST(MagSparse, DrawsRepeatForSameSeedRankStepAndDifferAcrossRanks) {
     Method a = method_of(MethodKind::magsparse, two_layers, d_two, cfg), b = a;
     cfg.rank = 1;
     Method other = method_of(MethodKind::magsparse, two_layers, d_two, cfg);
-    method_compress(&a, g, 3);
-    method_compress(&b, g, 3);
-    method_compress(&other, g, 3);
+    for (Method* m : {&a, &b, &other}) {
+        method_measure_scales(m, g);
+        method_compress(m, g, 3);
+    }
     EXPECT_EQ(a.voted, b.voted);
     EXPECT_NE(a.voted, other.voted);
 }
@@ -505,6 +540,7 @@ TEST(Attack, EachAttackRewritesTheMessage) {
     for (size_t i = 0; i < d_two; ++i) ASSERT_EQ(bit(msg.bits, i), g[i] < 0);
 
     Method mag = method_of(MethodKind::magsparse, {}, d_two);
+    method_measure_scales(&mag, g);
     msg = method_compress(&mag, g, 0);
     method_corrupt(&mag, &msg, AttackKind::zero, 0);
     for (uint64_t word : msg.voted) EXPECT_EQ(word, 0u);

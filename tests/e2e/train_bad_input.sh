@@ -56,6 +56,12 @@ expect 2 "--aggregate: 'detox' is not one of vote, weighted or median" -- --data
 expect 2 "--lr: 'abc' is not a number > 0" -- --data "$DATA" --lr abc
 expect 2 "unexpected argument 'extra'" -- --data "$DATA" extra
 expect 2 "--local-steps 2 applies to --method magsparse only" -- --data "$DATA" --local-steps 2
+expect 2 "--budget applies to --method magsparse only" -- --data "$DATA" --method signsgd --budget 0.1
+expect 2 "--magsparse-density applies to --method magsparse only" -- --data "$DATA" --magsparse-density 0.1
+expect 2 "--budget and --magsparse-density both set magsparse's scale B: give one" -- \
+    --data "$DATA" --method magsparse --budget 0.1 --magsparse-density 0.1
+expect 2 "--magsparse-density: '0' is not a number in (0, 1]" -- --data "$DATA" --method magsparse --magsparse-density 0
+expect 2 "--budget: '0' is not a number > 0" -- --data "$DATA" --method magsparse --budget 0
 expect 2 "cnn takes 3 widths" -- --data "$DATA" --model cnn --widths 8
 expect 1 "cannot write run files" -- --data "$DATA" --steps 1 --out /proc/no-such-dir
 echo "pass"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # --overlap (exchange gradient buckets while backward runs) changes when the
 # exchanges happen, not what they compute (exit 0 = pass): at 3 ranks
-#  - sgd, signum, s3gd, efsign and topk end with the same weights_checksum
-#    as without --overlap, with a bucket smaller than the smallest layer
+#  - sgd, signum, s3gd, magsparse, efsign and topk end with the same
+#    weights_checksum as without --overlap (magsparse's ranks agree on each
+#    bucket's layer scales as it is compressed; also with --magsparse-density), with a bucket smaller than the smallest layer
 #    (--bucket-kb 1: one bucket per layer), a medium one and one larger than
 #    the model; the cnn too (4 steps);
 #  - every strategy that carries a method's messages (auto included) runs
@@ -39,7 +40,7 @@ run() {
 checksum() { summary "$1" 's["weights_checksum"]'; }
 
 # 1. Same weights with and without --overlap, three bucket sizes, mlp and cnn.
-for method in sgd signum s3gd efsign topk; do
+for method in sgd signum s3gd magsparse efsign topk; do
     mca=()
     [ "$method" = sgd ] && mca=("${same_order[@]}")
     for model in mlp cnn; do
@@ -79,6 +80,16 @@ PY
         plain_hidden=$(summary "$method-$model-plain" 's["comm_hidden"]')
         [ "$plain_hidden" = 0.0 ] || { echo "FAIL: comm_hidden without --overlap is $plain_hidden, not 0"; exit 1; }
     done
+done
+
+# 1a. magsparse with --magsparse-density: each rank solves B per layer, the
+# ranks agree per bucket; the same weights as one agreement over every layer.
+run mdens-plain self,vader -- --method magsparse --magsparse-density 0.05
+for kb in 1 64; do
+    run "mdens-$kb" self,vader -- --method magsparse --magsparse-density 0.05 --overlap --bucket-kb "$kb"
+    got=$(checksum "mdens-$kb") want=$(checksum mdens-plain)
+    echo "magsparse --magsparse-density 0.05 --bucket-kb $kb: $got (without: $want)"
+    [ "$got" = "$want" ] || { echo "FAIL: magsparse --magsparse-density --overlap changed the weights"; exit 1; }
 done
 
 # 1b. --overlap-progress test (MPI_Iallreduce + MPI_Test, the fp32 allreduce only): same

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -26,12 +27,14 @@ const std::vector<Segment> layers = {{"fc1.weight", 0, 300}, {"fc1.bias", 300, 7
 constexpr size_t d = 1000;
 constexpr int steps = 3;
 
-// Rank r's gradient at a step: multiples of 1/64 in [-1.5, 1.5], one in 8 zero.
+// Rank r's gradient at a step: multiples of 1/64 in [-1.5, 1.5], one in 8
+// zero, twice that on odd ranks (ranks of unequal gradients: magsparse's
+// shared scale is not any rank's own).
 std::vector<float> gradient_at(int r, int64_t step) {
     std::vector<float> g(d);
     for (size_t i = 0; i < d; ++i) {
         uint64_t h = seed_mix(seed_mix(uint64_t(r) + 1, uint64_t(step)), i);
-        g[i] = h % 8 == 0 ? 0.0f : float(int(h % 193) - 96) / 64.0f;
+        g[i] = h % 8 == 0 ? 0.0f : float(int(h % 193) - 96) / 64.0f * float(1 + r % 2);
     }
     return g;
 }
@@ -81,6 +84,31 @@ Update naive_update(const std::vector<Message>& msgs) {
     return u;
 }
 
+// The trainer's compress phase (train/compress_phases.cpp): magsparse's
+// ranks agree on the scales first.
+Message compress_agreed(Comm* c, Method* m, std::span<const float> g, int64_t step) {
+    method_measure_scales(m, g);
+    method_agree_scales(c, m);
+    return method_compress(m, g, step);
+}
+
+// The same for a simulation of every rank: each measures, all take the max.
+std::vector<Message> compress_all(std::vector<Method>& all, const std::vector<std::vector<float>>& grads,
+                                  int64_t step) {
+    std::vector<float> agreed;
+    for (size_t r = 0; r < all.size(); ++r) {
+        method_measure_scales(&all[r], grads[r]);
+        agreed.resize(all[r].scales.size(), 0.0f);
+        for (size_t l = 0; l < agreed.size(); ++l) agreed[l] = std::max(agreed[l], all[r].scales[l]);
+    }
+    std::vector<Message> msgs;
+    for (size_t r = 0; r < all.size(); ++r) {
+        if (method_shares_scales(all[r].cfg)) all[r].scales = agreed;
+        msgs.push_back(method_compress(&all[r], grads[r], step));
+    }
+    return msgs;
+}
+
 uint64_t hash_floats(std::span<const float> w) {
     std::vector<uint64_t> words(w.size());
     for (size_t i = 0; i < w.size(); ++i) std::memcpy(&words[i], &w[i], 4);
@@ -123,12 +151,10 @@ TEST_F(MethodStep, EveryMethodAndStrategyMatchesASimulationOfAllRanks) {
                 std::vector<std::vector<float>> grads;
                 for (int r = 0; r < c.size; ++r) grads.push_back(gradient_at(r, step));
                 Update got;
-                exchange(&c, s, method_compress(&mine, grads[size_t(c.rank)], step), &got);
+                exchange(&c, s, compress_agreed(&c, &mine, grads[size_t(c.rank)], step), &got);
                 method_apply(&mine, got, w, step);
 
-                std::vector<Message> msgs;
-                for (int r = 0; r < c.size; ++r) msgs.push_back(method_compress(&all[size_t(r)], grads[size_t(r)], step));
-                method_apply(&shadow, naive_update(msgs), want, step);
+                method_apply(&shadow, naive_update(compress_all(all, grads, step)), want, step);
                 for (size_t i = 0; i < d; ++i) worst = std::max(worst, double(std::fabs(w[i] - want[i])));
                 same = same && same_on_every_rank(hash_floats(w));
             }
@@ -137,6 +163,54 @@ TEST_F(MethodStep, EveryMethodAndStrategyMatchesASimulationOfAllRanks) {
             EXPECT_TRUE(on_every_rank(worst <= tolerance, name + ": weights off by " + std::to_string(worst)));
             EXPECT_TRUE(same) << name << ": weights differ between ranks";
         }
+}
+
+// magsparse's B per layer is one number on every rank, the max of the ranks'
+// own: of max|g| (rank r's gradient is (r + 1) g here, so it is P max|g|), or
+// of the B each rank solves for --magsparse-density rho, so no rank expects
+// more than rho * n votes in a layer and the rank with the largest gradient
+// exactly that. The allreduce is payload: 4 bytes a layer each way.
+TEST_F(MethodStep, MagsparseScaleIsTheMaxOverRanks) {
+    Comm& c = world();
+    const std::vector<float> g0 = gradient_at(0, 0);
+    std::vector<float> g = g0;
+    for (float& x : g) x *= float(c.rank + 1);
+    for (double rho : {0.0, 0.05}) {
+        MethodConfig cfg;
+        cfg.kind = MethodKind::magsparse;
+        cfg.rank = c.rank;
+        cfg.magsparse_density = rho;
+        Method m = method_make(cfg, layers, d);
+        method_measure_scales(&m, g);
+        const std::vector<float> own = m.scales;
+        const PayloadBytes before = c.bytes();
+        method_agree_scales(&c, &m);
+        const PayloadBytes used = c.bytes() - before;
+        EXPECT_TRUE(on_every_rank(used.sent == 4 * layers.size() && used.received == 4 * layers.size(),
+                                  "scale allreduce payload " + std::to_string(used.sent)));
+        for (size_t l = 0; l < layers.size(); ++l) {
+            const std::string what = "rho " + std::to_string(rho) + " layer " + std::to_string(l);
+            EXPECT_TRUE(on_every_rank(same_on_every_rank(uint64_t(std::bit_cast<uint32_t>(m.scales[l]))),
+                                      what + ": scales differ across ranks"));
+            EXPECT_TRUE(on_every_rank(m.scales[l] >= own[l], what + ": agreed scale below this rank's"));
+            double votes = 0;
+            const Segment& s = layers[l];
+            for (size_t i = s.offset; i < s.offset + s.count; ++i)
+                votes += std::min(1.0, double(std::fabs(g[i])) / double(m.scales[l]));
+            if (rho == 0) {
+                float top = 0;  // of rank 0's gradient; rounding is monotone, so P top is rank P - 1's max
+                for (size_t i = s.offset; i < s.offset + s.count; ++i) top = std::max(top, std::fabs(g0[i]));
+                EXPECT_TRUE(on_every_rank(m.scales[l] == float(c.size) * top, what + ": not P max|g|"));
+            } else {
+                const double target = rho * double(s.count);
+                EXPECT_TRUE(on_every_rank(votes <= target * (1 + 1e-5), what + ": " + std::to_string(votes) +
+                                                                             " expected votes > rho n"));
+                if (c.rank == c.size - 1) {
+                    EXPECT_NEAR(votes, target, 1e-5 * target) << what << ": the largest rank's";
+                }
+            }
+        }
+    }
 }
 
 // With bandwidth the only cost, auto sends efsign's scaled signs and topk's
