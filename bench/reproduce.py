@@ -133,7 +133,8 @@ def verdict(claim, rows, tta, b_rows):
         for part in ("labels1", "labels2"):
             if f"{part}-sgd" not in rows:
                 continue
-            lines.append(f"{part.replace('labels', 'labels:')}: against sgd, signsgd {say_gap(rows, part + '-signsgd', part + '-sgd')}, "
+            signsgd = f"signsgd {say_gap(rows, part + '-signsgd', part + '-sgd')}, " if f"{part}-signsgd" in rows else ""
+            lines.append(f"{part.replace('labels', 'labels:')}: against sgd, {signsgd}"
                          f"signum {say_gap(rows, part + '-signum', part + '-sgd')}, "
                          f"s3gd {say_gap(rows, part + '-s3gd', part + '-sgd')}, "
                          f"magsparse {say_gap(rows, part + '-magsparse', part + '-sgd')}.")
