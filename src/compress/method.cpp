@@ -175,6 +175,11 @@ Method method_make(const MethodConfig& cfg, std::span<const Segment> segments, s
     return m;
 }
 
+void method_states(Method* m, const std::string& prefix, StateList* out) {
+    state_add(out, prefix + "memory", m->memory);
+    state_add(out, prefix + "velocity", m->velocity);
+}
+
 std::string gradient_check(std::span<const float> grad, int64_t step) {
     // A NaN or inf makes the sum non-finite: one pass at memory speed (the
     // stream kernel); only then look for the culprit (a finite sum that

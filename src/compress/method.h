@@ -35,6 +35,7 @@
 
 #include "aggregate/aggregator.h"  // AggregateKind, aggregate_name, aggregate_parse
 #include "comm/strategy.h"
+#include "base/named_state.h"
 #include "base/segment.h"
 
 namespace bitvote {
@@ -113,6 +114,12 @@ bool method_per_layer(MethodKind k);
 // its messages and updates are the bucket's alone (d = count). A method that
 // is not method_per_layer takes only the whole vector (offset 0, count d).
 Method method_make_part(const MethodConfig& cfg, std::span<const Segment> segments, size_t offset, size_t count);
+// The method's rank-local state (what a checkpoint saves: momentum, error
+// memory, accumulators), each named prefix + its buffer's name. Message
+// buffers and scratch are not state: compress rewrites them every step. The
+// draws of magsparse, noisysign and `random` are keyed by (seed, rank, step,
+// index): the step is their counter, so they hold no state.
+void method_states(Method* m, const std::string& prefix, StateList* out);
 // "" if every gradient entry is finite, else a message naming the step, the
 // first bad index and its value.
 std::string gradient_check(std::span<const float> grad, int64_t step);

@@ -104,12 +104,19 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
              {{"pick", OverlapProgress::pick}, {"thread", OverlapProgress::thread}, {"test", OverlapProgress::test}}},
          "--overlap: an exchange thread (any strategy), MPI_Iallreduce + MPI_Test between layers (allreduce), "
          "or pick: test for the fp32 allreduce, else thread");
+    flag(app, "--checkpoint-every N", &c->checkpoint_every, at_least(1),
+         "write OUT/checkpoints/step-N.h5 at the end of every N-th step (needs --out)", "none");
+    flag(app, "--keep-checkpoints K", &c->keep_checkpoints, in_range(1, 1 << 20), "keep the newest K checkpoints");
+    flag_switch(app, "--resume", &c->resume,
+                "continue the run in --out from its newest readable checkpoint (same flags; --steps may grow)");
     flags_check(app, [c] { return train_config_check(*c); });
 }
 
 std::string train_config_check(const TrainConfig& c) {
     const MethodConfig& m = c.method;
     if (std::string why = method_check(m.kind, *strategy_find(c.strategy), c.aggregate); !why.empty()) return why;
+    if (c.out.empty() && (c.checkpoint_every > 0 || c.resume))
+        return std::string(c.resume ? "--resume" : "--checkpoint-every") + " needs --out DIR (checkpoints go to DIR/checkpoints)";
     if (m.local_steps > 1 && m.kind != MethodKind::magsparse)
         return "--local-steps " + std::to_string(m.local_steps) + " applies to --method magsparse only";
     if (c.byzantine > 0 && !c.attack_given) return "--byzantine " + std::to_string(c.byzantine) + " needs --attack";

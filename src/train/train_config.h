@@ -44,6 +44,9 @@ struct TrainConfig {
     bool overlap = false;             // exchange each bucket while backward runs (DDP-style)
     int64_t bucket_kb = 1024;         // --overlap bucket cap, KiB of fp32 gradient
     OverlapProgress overlap_progress = OverlapProgress::pick;  // as asked; see overlap_progress_of
+    int64_t checkpoint_every = 0;     // steps between checkpoints in OUT/checkpoints (0: none; SIGUSR1 still writes one)
+    int keep_checkpoints = 3;         // the newest K are kept
+    bool resume = false;              // continue from the newest readable checkpoint in --out
 };
 
 // The first bucket's cap (bytes): DDP starts with a small bucket (1 of 25 MiB)
@@ -61,6 +64,7 @@ OverlapProgress overlap_progress_of(const TrainConfig& cfg);
 void train_flags_add(CLI::App* app, TrainConfig* cfg);
 
 // "" or one line: an impossible method x strategy x aggregator (method_check),
+// --checkpoint-every or --resume without --out,
 // --local-steps without magsparse, --byzantine without --attack, an attack the
 // method's message cannot carry (attack_check). Checks that need the rank
 // count or the data are the trainer's.
