@@ -6,8 +6,10 @@
 namespace bitvote {
 namespace {
 
-// Elements per chunk (each chunk has its own Fletcher-32 checksum): 4 or 8 MB.
-constexpr hsize_t chunk_elements = hsize_t{1} << 20;
+// Elements per chunk (each with its own Fletcher-32 checksum): 256 or 512 KB,
+// within HDF5's 1 MB chunk cache; 4 MB chunks wrote 4x slower here (a fresh
+// buffer per chunk, page faults and a memset each).
+constexpr hsize_t chunk_elements = hsize_t{1} << 16;
 
 // The memory type of a state's elements, by StateData's alternative.
 hid_t state_h5_type(const StateData& data) {
@@ -28,6 +30,7 @@ void write_array(hid_t file, const std::string& path, hid_t type, const void* da
     H5Handle dcpl(H5_CHECK(H5Pcreate(H5P_DATASET_CREATE)));
     H5_CHECK(H5Pset_chunk(dcpl, 1, chunk));
     H5_CHECK(H5Pset_fletcher32(dcpl));
+    H5_CHECK(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER));
     H5Handle lcpl(H5_CHECK(H5Pcreate(H5P_LINK_CREATE)));
     H5_CHECK(H5Pset_create_intermediate_group(lcpl, 1));
     H5Handle dataset(H5_CHECK(H5Dcreate2(file, path.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT)));
