@@ -1,5 +1,6 @@
-// The trainer: set-up (collective, every error reported once), the step loop,
-// evaluation with the cross-rank weights check, and the summary.
+// The trainer: set-up (collective, every error reported once; --resume), the
+// step loop with its checkpoints, evaluation with the cross-rank weights
+// check, and the summary.
 #include "train/train.h"
 
 #include <algorithm>
@@ -50,8 +51,7 @@ struct Trainer {
     RunFiles files;
     EvalResult last_eval;
     std::string config_line;        // the config record, as in run.jsonl and each checkpoint's /config
-    int64_t start_step = 0;         // the checkpoint's step when resumed
-    int64_t resumed_from = -1;      // idem; -1: a fresh run
+    int64_t start_step = 0;         // the checkpoint's step with --resume, else 0
     double checkpoint_seconds = 0;  // this process's checkpoint writes
 };
 
@@ -143,9 +143,10 @@ int trainer_resume(Trainer* t, int64_t* log_bytes) {
     if (r.header.step > t->facts.steps)
         return usage_error_exit("train", "--resume: " + r.path + " is at step " + std::to_string(r.header.step) +
                                              ", past --steps " + std::to_string(t->facts.steps));
-    t->start_step = t->resumed_from = r.header.step;
+    t->start_step = r.header.step;
     *log_bytes = r.header.log_bytes;
-    if (t->comm.rank == 0) std::printf("resuming from %s (step %lld)\n", r.path.c_str(), static_cast<long long>(r.header.step));
+    if (t->comm.rank == 0)
+        std::printf("resuming from %s (step %lld)\n", r.path.c_str(), static_cast<long long>(r.header.step));
     return 0;
 }
 
@@ -226,8 +227,9 @@ int trainer_open(Trainer* t) {
     int64_t log_bytes = -1;  // a new run.jsonl
     if (int rc = t->cfg.resume ? trainer_resume(t, &log_bytes) : fresh_out_check(*t); rc != 0) return rc;
     if (!run_files_open(t->cfg.out, t->comm.rank, &t->files, &error, log_bytes)) return error_exit("train", error, 1);
-    if (t->cfg.resume) run_files_append(&t->files, record_resume(t->start_step, checkpoint_path(t->cfg.out, t->start_step), t->env));
-    else run_files_append(&t->files, record_config(t->cfg, t->facts, t->env));
+    run_files_append(&t->files, t->cfg.resume ? record_resume(t->start_step, checkpoint_path(t->cfg.out, t->start_step),
+                                                              t->env)
+                                              : config);
     return 0;
 }
 
@@ -314,7 +316,7 @@ double step_overlapped(Trainer* t, int64_t step, float* loss) {
 // checkpoint of the last one).
 int64_t train_loop(Trainer* t) {
     PhaseTimer* timer = &t->timer;
-    if (t->start_step == t->facts.steps) evaluate_and_report(t, t->start_step);  // resumed at the end: only this is left
+    if (t->start_step == t->facts.steps) evaluate_and_report(t, t->start_step);  // resumed at the end: only this left
     for (int64_t step = t->start_step; step < t->facts.steps; ++step) {
         timer_start(timer);
         timer_phase(timer, Phase::data);  batch_next(&t->loader, &t->batch);
@@ -362,7 +364,7 @@ int trainer_finish(Trainer* t) {
     out.strategy_used = std::string(picked ? picked->name : t->strategy->name);
     out.buckets = t->cfg.overlap ? int64_t(t->overlap.buckets.size()) : 1;
     out.checkpoint_seconds = t->checkpoint_seconds;
-    out.resumed_from = t->resumed_from;
+    out.resumed_from = t->cfg.resume ? t->start_step : -1;
     if (t->comm.rank == 0) {
         print_final_table(t->cfg, t->facts, t->env, out);
         run_files_write_summary(&t->files, record_summary(t->cfg, t->facts, t->env, out));

@@ -116,7 +116,8 @@ std::string train_config_check(const TrainConfig& c) {
     const MethodConfig& m = c.method;
     if (std::string why = method_check(m.kind, *strategy_find(c.strategy), c.aggregate); !why.empty()) return why;
     if (c.out.empty() && (c.checkpoint_every > 0 || c.resume))
-        return std::string(c.resume ? "--resume" : "--checkpoint-every") + " needs --out DIR (checkpoints go to DIR/checkpoints)";
+        return std::string(c.resume ? "--resume" : "--checkpoint-every") +
+               " needs --out DIR (checkpoints go to DIR/checkpoints)";
     if (m.local_steps > 1 && m.kind != MethodKind::magsparse)
         return "--local-steps " + std::to_string(m.local_steps) + " applies to --method magsparse only";
     if (c.byzantine > 0 && !c.attack_given) return "--byzantine " + std::to_string(c.byzantine) + " needs --attack";

@@ -138,7 +138,8 @@ TEST(Checkpoint, RestoringTheLoaderStatesContinuesItsBatches) {
     Loader resumed = loader_make(d.train, d.info, 3, 9, 0);  // a fresh process's loader
     StateList into;
     loader_states(&resumed, &into);
-    for (size_t i = 0; i < into.size(); ++i) std::copy(saved[i].begin(), saved[i].end(), static_cast<char*>(state_pointer(into[i].data)));
+    for (size_t i = 0; i < into.size(); ++i)
+        std::copy(saved[i].begin(), saved[i].end(), static_cast<char*>(state_pointer(into[i].data)));
     for (int i = 0; i < 12; ++i) {  // on through the next pass boundaries
         batch_next(&run, &b);
         batch_next(&resumed, &b2);
@@ -167,20 +168,18 @@ TEST(Checkpoint, MethodStatesAreItsMemoryAndVelocity) {
 }
 
 TEST(Checkpoint, ConfigDifferenceNamesEachField) {
-    const std::string run =
-        R"({"event":"config","strategy":"auto","method":"signum","ranks":4,"steps":100,"hosts":["a"],"batch":32})";
+    const std::string run = R"({"event":"config","method":"signum","ranks":4,"steps":100,"hosts":["a"],"batch":32})";
     EXPECT_EQ(config_difference(run, run), "");
-    EXPECT_EQ(config_difference(
-                  R"({"event":"config","strategy":"auto","method":"signum","ranks":4,"steps":50,"hosts":["b"],"batch":32})",
-                  run),
+    EXPECT_EQ(config_difference(R"({"event":"config","method":"signum","ranks":4,"steps":50,"hosts":["b"],"batch":32})",
+                                run),
               "")
         << "steps and hosts may change";
-    EXPECT_EQ(config_difference(
-                  R"({"event":"config","strategy":"auto","method":"s3gd","ranks":3,"steps":100,"hosts":["a"],"batch":32})",
-                  run),
-              R"(method "s3gd" in the checkpoint, "signum" in this run; ranks 3 in the checkpoint, 4 in this run)");
-    EXPECT_EQ(config_difference(R"({"event":"config","strategy":"auto","method":"signum","ranks":4,"steps":100,"hosts":["a"],"batch":32,"accum":0.5})",
+    EXPECT_EQ(config_difference(R"({"event":"config","method":"s3gd","ranks":3,"steps":100,"hosts":["a"],"batch":32})",
                                 run),
+              R"(method "s3gd" in the checkpoint, "signum" in this run; ranks 3 in the checkpoint, 4 in this run)");
+    EXPECT_EQ(config_difference(
+                  R"({"event":"config","method":"signum","ranks":4,"steps":100,"hosts":["a"],"batch":32,"accum":0.5})",
+                  run),
               R"(accum 0.5 in the checkpoint, (none) in this run)")
         << "a field this run does not have";
     EXPECT_EQ(config_difference("{\"event\":", run), "its config record is not a JSON object");
