@@ -73,17 +73,37 @@ write_job_json() {  # exit code (or null), end time (or null)
     mv "$run_dir/job.json.tmp" "$run_dir/job.json"
 }
 
+# The exit code of a command that stopped to be requeued: bitvote train on
+# SIGUSR1 writes a checkpoint and exits with it (src/train/stop_signal.h).
+requeue_exit_code=75
+
 # Runs "${launch[@]}" "$@" and exits with its code; job.json before and after.
+# SIGUSR1 to the batch shell (sbatch --signal=B:USR1@T, or scancel --signal=USR1
+# --batch) is passed on to the launcher, which passes it to every rank (mpirun
+# and srun both forward SIGUSR1). A command that ends with requeue_exit_code is
+# requeued (scontrol requeue): the job runs again, same id, same run directory.
 job_run() {
     cmd=("${launch[@]}" "$@")
     start_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     write_job_json null null
-    echo "job $SLURM_JOB_ID on ${SLURM_JOB_NODELIST:-?}: $ntasks ranks (tasks per node ${SLURM_TASKS_PER_NODE:-?}), OMP_NUM_THREADS=$OMP_NUM_THREADS"
+    echo "job $SLURM_JOB_ID on ${SLURM_JOB_NODELIST:-?}: $ntasks ranks (tasks per node ${SLURM_TASKS_PER_NODE:-?}), OMP_NUM_THREADS=$OMP_NUM_THREADS; restart ${SLURM_RESTART_COUNT:-0}"
     echo "launcher: $launcher (BITVOTE_LAUNCHER=${BITVOTE_LAUNCHER:-auto}); run directory $run_dir"
     echo "+ ${cmd[*]}"
-    local rc=0
-    "${cmd[@]}" || rc=$?
+    local rc=0 child
+    "${cmd[@]}" &
+    child=$!
+    trap 'echo "SIGUSR1: passed on to the launcher"; kill -USR1 "$child" 2>/dev/null || true' USR1
+    while :; do  # a trapped signal ends `wait` early, the command still running
+        rc=0
+        wait "$child" || rc=$?
+        kill -0 "$child" 2>/dev/null || break
+    done
+    trap - USR1
     write_job_json "$rc" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "exit code $rc; results in $run_dir"
+    if [ "$rc" -eq "$requeue_exit_code" ]; then
+        echo "requeueing job $SLURM_JOB_ID (it resumes from its checkpoint)"
+        scontrol requeue "$SLURM_JOB_ID"
+    fi
     exit "$rc"
 }

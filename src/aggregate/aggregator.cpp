@@ -71,6 +71,12 @@ void aggregate(AggregateState* a, const Message& msg, Update* out) {
     }
 }
 
+void aggregate_states(AggregateState* a, StateList* out) {
+    state_add(out, "aggregate/rounds", &a->rounds);
+    state_add(out, "aggregate/agreed", a->agreed);
+    state_add(out, "aggregate/cast", a->cast);
+}
+
 void aggregate_close(AggregateState* a) {
     for (Comm& sub : a->sub) comm_close(&sub);
     a->sub.clear();

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/named_state.h"
 #include "comm/strategy.h"
 
 namespace bitvote {
@@ -83,6 +84,10 @@ void aggregate_exchange(AggregateState* a, int stage, const Message& msg, Update
 void aggregate_combine(AggregateState* a, int stage, const Message& msg, Update* out);
 // Collective: every stage, exchange then combine.
 void aggregate(AggregateState* a, const Message& msg, Update* out);
+// The aggregator's state that carries from step to step (weighted: rounds and
+// every rank's agreement counts), as "aggregate/<name>". Gathered vectors are
+// not state.
+void aggregate_states(AggregateState* a, StateList* out);
 // Collective: frees the sub-communicators.
 void aggregate_close(AggregateState* a);
 

@@ -3,8 +3,8 @@
 // and their reader (project/calibrate.cpp) use, declared once, here.
 //
 //   train --out DIR   DIR/run.jsonl: one record per line, "event" one of
-//                     config, step, eval, summary; DIR/summary.json: the
-//                     summary record alone
+//                     config, step, eval, checkpoint, resume, summary;
+//                     DIR/summary.json: the summary record alone
 //   sweep --json F    one row per (strategy, size)
 //
 // A field that holds the same thing in several records has one name, listed
@@ -29,6 +29,9 @@ namespace events {
 inline constexpr char config[] = "config";    // once, first: the run and where it ran
 inline constexpr char step[] = "step";        // every step, rank 0's numbers
 inline constexpr char eval[] = "eval";        // every --eval-every steps and at the end
+inline constexpr char checkpoint[] = "checkpoint";  // after each checkpoint written
+inline constexpr char resume[] = "resume";    // a --resume run starts here: the log was cut back to the
+                                              // checkpoint's point, the steps after it follow again
 inline constexpr char summary[] = "summary";  // once, last; also summary.json
 }  // namespace events
 
@@ -65,6 +68,12 @@ inline constexpr char overlap[] = "overlap";              // true with --overlap
 inline constexpr char bucket_kb[] = "bucket_kb";          // --bucket-kb (KiB); null without --overlap
 inline constexpr char overlap_progress[] = "overlap_progress";  // "thread" or "test" (as run); null without --overlap
 inline constexpr char buckets[] = "buckets";              // exchanges per step: 1 without --overlap
+inline constexpr char widths[] = "widths";                // --widths as given; null: the model's default
+inline constexpr char noise[] = "noise";                  // noisysign and noisy median b (-1: off)
+inline constexpr char accum[] = "accum";                  // s3gd --accum rho
+inline constexpr char alie_z[] = "alie_z";                // --alie-z; null: from P and N
+inline constexpr char noise_kind[] = "noise_kind";        // "gaussian" or "uniform"
+inline constexpr char local_lr[] = "local_lr";            // --local-lr (0: sgd's default)
 
 // config and summary: where it ran.
 inline constexpr char ranks[] = "ranks";                  // also sweep rows
@@ -100,6 +109,11 @@ inline constexpr char test_loss[] = "test_loss";          // also summary
 inline constexpr char samples_per_s[] = "samples_per_s";  // also summary
 inline constexpr char payload_sent_per_iter[] = "payload_sent_per_iter";
 
+// checkpoint and resume records (step: steps done when it was written).
+inline constexpr char checkpoint[] = "checkpoint";        // the file's path
+inline constexpr char bytes[] = "bytes";                  // the file's size
+inline constexpr char seconds[] = "seconds";              // rank 0's time to write it (the ranks wait)
+
 // summary only.
 inline constexpr char step_ms_median[] = "step_ms_median";
 inline constexpr char train_seconds[] = "train_seconds";
@@ -115,6 +129,9 @@ inline constexpr char comm_hidden[] = "comm_hidden";      // 1 - sum comm_expose
                                                           // ranks and measured steps (0 without --overlap)
 inline constexpr char comm_busy_share[] = "comm_busy_share";  // sum comm_busy_ms / sum step ms: the exchanges'
                                                               // time, hidden or not (time_share.comm w/o --overlap)
+inline constexpr char checkpoint_seconds[] = "checkpoint_seconds";  // sum of this process's checkpoint writes
+inline constexpr char resumed_from_step[] = "resumed_from_step";    // the checkpoint's step; null: not resumed
+                                                                    // (the timings cover the steps after it)
 
 // sweep rows (besides strategy, ranks, transport, payload_sent, wire_sent, wire_recv).
 inline constexpr char d[] = "d";

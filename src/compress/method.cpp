@@ -196,6 +196,11 @@ void method_agree_scales(Comm* c, Method* m) {
     if (method_shares_scales(m->cfg)) allreduce_max_floats(c, m->scales.data(), m->scales.size());
 }
 
+void method_states(Method* m, const std::string& prefix, StateList* out) {
+    state_add(out, prefix + "memory", m->memory);
+    state_add(out, prefix + "velocity", m->velocity);
+}
+
 std::string gradient_check(std::span<const float> grad, int64_t step) {
     // A NaN or inf makes the sum non-finite: one pass at memory speed (the
     // stream kernel); only then look for the culprit (a finite sum that

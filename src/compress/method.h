@@ -37,6 +37,7 @@
 
 #include "aggregate/aggregator.h"  // AggregateKind, aggregate_name, aggregate_parse
 #include "comm/strategy.h"
+#include "base/named_state.h"
 #include "base/segment.h"
 
 namespace bitvote {
@@ -140,6 +141,12 @@ Method method_make_part(const MethodConfig& cfg, std::span<const Segment> segmen
 bool method_shares_scales(const MethodConfig& cfg);
 void method_measure_scales(Method* m, std::span<const float> grad);
 void method_agree_scales(Comm* c, Method* m);
+// The method's rank-local state (what a checkpoint saves: momentum, error
+// memory, accumulators), each named prefix + its buffer's name. Message
+// buffers and scratch are not state: compress rewrites them every step. The
+// draws of magsparse, noisysign and `random` are keyed by (seed, rank, step,
+// index): the step is their counter, so they hold no state.
+void method_states(Method* m, const std::string& prefix, StateList* out);
 // "" if every gradient entry is finite, else a message naming the step, the
 // first bad index and its value.
 std::string gradient_check(std::span<const float> grad, int64_t step);

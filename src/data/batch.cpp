@@ -60,6 +60,12 @@ void batch_next(Loader* l, Batch* out) {
     }
 }
 
+void loader_states(Loader* l, StateList* out) {
+    state_add(out, "data/epoch", &l->epoch);
+    state_add(out, "data/pos", &l->pos);
+    state_add(out, "data/order", l->order);
+}
+
 void batch_fill(const Shard& shard, const DataInfo& info, int64_t first, int n, Batch* out) {
     if (first < 0 || n < 0 || first + n > shard.size())
         throw DataError("batch_fill: samples " + std::to_string(first) + "+" + std::to_string(n) +

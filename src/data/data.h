@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "base/named_state.h"
 #include "data/h5_check.h"
 
 namespace bitvote {
@@ -136,6 +137,10 @@ struct Loader {
 // in size, so loader.epoch is this rank's own count of passes.
 Loader loader_make(const Shard& shard, const DataInfo& info, int batch, uint64_t seed, int rank);
 void batch_next(Loader* loader, Batch* out);
+// The loader's position (a checkpoint's data position): the pass count, the
+// next position and this pass's order, as "data/epoch", "data/pos",
+// "data/order".
+void loader_states(Loader* loader, StateList* out);
 // Samples first..first+n-1 of the shard, in shard order (evaluation).
 void batch_fill(const Shard& shard, const DataInfo& info, int64_t first, int n, Batch* out);
 

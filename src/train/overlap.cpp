@@ -58,6 +58,11 @@ void overlap_apply(Overlap* ov, std::span<float> weights, int64_t step) {
     ov->next = 0;
 }
 
+void overlap_states(Overlap* ov, StateList* out) {
+    for (size_t i = 0; i < ov->methods.size(); ++i)
+        method_states(&ov->methods[i], "bucket/" + std::to_string(i) + "/method/", out);
+}
+
 const Strategy* overlap_auto_choice(const Overlap& ov) {
     return ov.thread ? exchange_thread_auto_choice(ov.thread) : &strategy_fp32_baseline();
 }

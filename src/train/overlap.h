@@ -76,6 +76,8 @@ double overlap_wait(Overlap* ov);
 // Every bucket's update, on its floats of weights [d]; the next step starts
 // with the first bucket.
 void overlap_apply(Overlap* ov, std::span<float> weights, int64_t step);
+// Every bucket's method state, as "bucket/<i>/method/<name>".
+void overlap_states(Overlap* ov, StateList* out);
 // What `auto` picked for the last bucket (nullptr for other strategies; the
 // allreduce with progress test).
 const Strategy* overlap_auto_choice(const Overlap& ov);

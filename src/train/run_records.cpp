@@ -82,6 +82,12 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::bucket_kb] = cfg.overlap ? JsonRecord(cfg.bucket_kb) : JsonRecord();
     const bool test = overlap_progress_of(cfg) == OverlapProgress::test;
     r[schema::overlap_progress] = cfg.overlap ? JsonRecord(test ? "test" : "thread") : JsonRecord();
+    r[schema::widths] = cfg.widths.empty() ? JsonRecord() : JsonRecord(cfg.widths);
+    r[schema::noise] = float_decimal(cfg.method.noise);
+    r[schema::noise_kind] = cfg.method.noise_kind == NoiseKind::gaussian ? "gaussian" : "uniform";
+    r[schema::local_lr] = cfg.local_lr;
+    r[schema::accum] = float_decimal(cfg.method.accum);
+    r[schema::alie_z] = cfg.method.alie_z > 0 ? JsonRecord(cfg.method.alie_z) : JsonRecord();
 }
 
 // One number per phase, keyed by its name, in Phase order.
@@ -146,6 +152,25 @@ JsonRecord record_eval(int64_t step, double epoch, const EvalResult& e, double s
     return r;
 }
 
+JsonRecord record_checkpoint(int64_t step, const std::string& path, uint64_t bytes, double seconds) {
+    JsonRecord r;
+    r[schema::event] = schema::events::checkpoint;
+    r[schema::step] = step;
+    r[schema::checkpoint] = path;
+    r[schema::bytes] = bytes;
+    r[schema::seconds] = seconds;
+    return r;
+}
+
+JsonRecord record_resume(int64_t step, const std::string& path, const RunEnv& env) {
+    JsonRecord r;
+    r[schema::event] = schema::events::resume;
+    r[schema::step] = step;
+    r[schema::checkpoint] = path;
+    write_env(&r, env);
+    return r;
+}
+
 JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out) {
     const MetricsSummary& m = out.metrics;
     const bool wire = env.transport == "tcp";
@@ -173,6 +198,8 @@ JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const R
     r[schema::comm_busy_share] = m.comm_busy_share;
     r[schema::update_density] = m.update_density;
     r[schema::buckets] = out.buckets;
+    r[schema::checkpoint_seconds] = out.checkpoint_seconds;
+    r[schema::resumed_from_step] = out.resumed_from < 0 ? JsonRecord() : JsonRecord(out.resumed_from);
     write_env(&r, env);
     return r;
 }

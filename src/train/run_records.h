@@ -35,6 +35,8 @@ struct RunOutcome {
     std::string checksum;         // hex, identical on every rank
     std::string strategy_used;    // auto's pick (--overlap: the last bucket's), else the strategy
     int64_t buckets = 1;          // exchanges per step (--overlap: the bucket plan's)
+    double checkpoint_seconds = 0;  // this process's checkpoint writes
+    int64_t resumed_from = -1;    // the step of the checkpoint resumed from; -1: not resumed
 };
 
 // A float as the shortest decimal that reads back as it (0.01f -> 0.01, not
@@ -52,6 +54,10 @@ JsonRecord record_config(const TrainConfig& cfg, const RunFacts& facts, const Ru
 JsonRecord record_step(const StepRecord& r);
 JsonRecord record_eval(int64_t step, double epoch, const EvalResult& e, double samples_per_s,
                        double payload_per_iter);
+JsonRecord record_checkpoint(int64_t step, const std::string& path, uint64_t bytes, double seconds);
+// The first record a --resume run appends: the step it continues from, the
+// file, and where it runs now.
+JsonRecord record_resume(int64_t step, const std::string& path, const RunEnv& env);
 JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env, const RunOutcome& out);
 
 void print_progress(int64_t step, const RunFacts& facts, const EvalResult& e, double samples_per_s,

@@ -1,5 +1,6 @@
-// The trainer: set-up (collective, every error reported once), the step loop,
-// evaluation with the cross-rank weights check, and the summary.
+// The trainer: set-up (collective, every error reported once; --resume), the
+// step loop with its checkpoints, evaluation with the cross-rank weights
+// check, and the summary.
 #include "train/train.h"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "comm/error_exit.h"
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
+#include "train/checkpoint.h"
 #include "train/compress_phases.h"
 #include "train/evaluate.h"
 #include "train/local_steps.h"
@@ -21,6 +23,7 @@
 #include "train/run_env.h"
 #include "train/run_files.h"
 #include "train/run_records.h"
+#include "train/stop_signal.h"
 #include "train/threads.h"
 #include "train/weights_checksum.h"
 #include "train/wire_meter.h"
@@ -48,6 +51,9 @@ struct Trainer {
     Metrics metrics;
     RunFiles files;
     EvalResult last_eval;
+    std::string config_line;        // the config record, as in run.jsonl and each checkpoint's /config
+    int64_t start_step = 0;         // the checkpoint's step with --resume, else 0
+    double checkpoint_seconds = 0;  // this process's checkpoint writes
 };
 
 // Training samples all ranks use per step: the sum of their batches, times
@@ -129,8 +135,70 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
     return f;
 }
 
+// The per-rank state a checkpoint holds (DESIGN.md 9), as spans into the
+// trainer's parts; built when used. The draws are keyed by the step, the
+// weights are saved once: neither is here.
+StateList trainer_states(Trainer* t) {
+    StateList states;
+    if (t->cfg.overlap) overlap_states(&t->overlap, &states);
+    else method_states(&t->method, "method/", &states);
+    loader_states(&t->loader, &states);
+    aggregate_states(&t->aggregator, &states);
+    return states;
+}
+
+// Collective: the weights and every state from the newest readable
+// checkpoint; *log_bytes = run.jsonl's length then. 0, or the exit code.
+int trainer_resume(Trainer* t, int64_t* log_bytes) {
+    const CheckpointResumed r =
+        checkpoint_resume(t->cfg.out, t->config_line, net_weights(t->net), trainer_states(t), t->comm.comm);
+    if (!r.error.empty()) return error_exit("train", r.error, 1);
+    if (r.header.step > t->facts.steps)
+        return usage_error_exit("train", "--resume: " + r.path + " is at step " + std::to_string(r.header.step) +
+                                             ", past --steps " + std::to_string(t->facts.steps));
+    t->start_step = r.header.step;
+    *log_bytes = r.header.log_bytes;
+    if (t->comm.rank == 0)
+        std::printf("resuming from %s (step %lld)\n", r.path.c_str(), static_cast<long long>(r.header.step));
+    return 0;
+}
+
+// Collective: a run without --resume must not mix its checkpoints with an
+// earlier run's in the same --out. 0, or the exit code.
+int fresh_out_check(const Trainer& t) {
+    int64_t newest = -1;
+    if (t.comm.rank == 0 && !t.cfg.out.empty()) {
+        const std::vector<int64_t> steps = checkpoint_steps(t.cfg.out);
+        newest = steps.empty() ? -1 : steps.back();
+    }
+    MPI_CHECK(MPI_Bcast(&newest, 1, MPI_INT64_T, 0, t.comm.comm));
+    if (newest < 0) return 0;
+    return usage_error_exit("train", checkpoint_dir(t.cfg.out) + " holds an earlier run's checkpoints (newest: step " +
+                                         std::to_string(newest) + "): add --resume to continue it, or remove them");
+}
+
+// Collective: a checkpoint of the end of step steps_done, and its record.
+void checkpoint_write(Trainer* t, int64_t steps_done) {
+    const CheckpointHeader header{steps_done, t->config_line, run_files_flush(&t->files)};
+    const CheckpointSaved saved = checkpoint_save(t->cfg.out, t->cfg.keep_checkpoints, header, net_weights(t->net),
+                                                  trainer_states(t), t->comm.comm);
+    t->checkpoint_seconds += saved.seconds;
+    run_files_append(&t->files, record_checkpoint(steps_done, saved.path, saved.bytes, saved.seconds));
+}
+
+bool checkpoint_due(const Trainer& t, int64_t steps_done) {
+    return t.cfg.checkpoint_every > 0 && steps_done % t.cfg.checkpoint_every == 0;
+}
+
+// Collective: SIGUSR1 reached a rank (stop_signal.h) and steps remain. Only
+// with --out: the checkpoint goes there.
+bool stop_due(const Trainer& t, int64_t steps_done) {
+    return !t.cfg.out.empty() && stop_signal_agreed(t.comm.comm) && steps_done < t.facts.steps;
+}
+
 // Collective set-up. Returns 0, or the exit code after reporting the error once.
 int trainer_open(Trainer* t) {
+    if (!t->cfg.out.empty()) stop_signal_install();  // from the start: SIGUSR1's default would end the rank
     t->comm = comm_open(MPI_COMM_WORLD);
     std::string error;
     if (int provided = 0; t->cfg.overlap && overlap_progress_of(t->cfg) == OverlapProgress::thread &&
@@ -149,7 +217,6 @@ int trainer_open(Trainer* t) {
     if (t->cfg.byzantine > 0 && t->cfg.attack == AttackKind::alie)
         if (std::string why = alie_check(t->comm.size, int(t->cfg.byzantine), t->cfg.method.alie_z); !why.empty())
             return usage_error_exit("train", why);
-    if (!run_files_open(t->cfg.out, t->comm.rank, &t->files, &error)) return error_exit("train", error, 1);
 
     const int threads = threads_per_rank_set(t->comm.comm);
     const int batch = rank_batch(t->cfg, t->comm.rank);
@@ -172,7 +239,14 @@ int trainer_open(Trainer* t) {
     t->timer.barrier_comm = t->cfg.timing == Timing::strict ? t->comm.comm : MPI_COMM_NULL;
     t->metrics.payload_last = t->comm.bytes();
     t->env = run_env_collect(t->comm.comm, transport, threads);
-    run_files_append(&t->files, record_config(t->cfg, t->facts, t->env));
+    const JsonRecord config = record_config(t->cfg, t->facts, t->env);
+    t->config_line = json_line(config);
+    int64_t log_bytes = -1;  // a new run.jsonl
+    if (int rc = t->cfg.resume ? trainer_resume(t, &log_bytes) : fresh_out_check(*t); rc != 0) return rc;
+    if (!run_files_open(t->cfg.out, t->comm.rank, &t->files, &error, log_bytes)) return error_exit("train", error, 1);
+    run_files_append(&t->files, t->cfg.resume ? record_resume(t->start_step, checkpoint_path(t->cfg.out, t->start_step),
+                                                              t->env)
+                                              : config);
     return 0;
 }
 
@@ -268,10 +342,13 @@ double step_update_density(const Trainer& t) {
 }
 
 // One screen: the data, then the step's phases (step_whole, or step_overlapped
-// with --overlap), the records, the evaluation.
-void train_loop(Trainer* t) {
+// with --overlap), the records, the evaluation, the checkpoint. Returns the
+// steps done: fewer than facts.steps if SIGUSR1 stopped it (after writing a
+// checkpoint of the last one).
+int64_t train_loop(Trainer* t) {
     PhaseTimer* timer = &t->timer;
-    for (int64_t step = 0; step < t->facts.steps; ++step) {
+    if (t->start_step == t->facts.steps) evaluate_and_report(t, t->start_step);  // resumed at the end: only this left
+    for (int64_t step = t->start_step; step < t->facts.steps; ++step) {
         timer_start(timer);
         timer_phase(timer, Phase::data);  batch_next(&t->loader, &t->batch);
         float loss = 0;
@@ -283,7 +360,30 @@ void train_loop(Trainer* t) {
                             comm_busy);
         if (t->comm.rank == 0) run_files_append(&t->files, record_step(t->metrics.steps.back()));
         if (eval_due(*t, step + 1)) evaluate_and_report(t, step + 1);
+        const bool stop = stop_due(*t, step + 1);
+        if (stop || checkpoint_due(*t, step + 1)) checkpoint_write(t, step + 1);
+        if (stop) return step + 1;
     }
+    return t->facts.steps;
+}
+
+// Collective: frees what the trainer opened, then MPI_Finalize.
+void trainer_close(Trainer* t) {
+    run_files_close(&t->files);
+    aggregate_close(&t->aggregator);
+    overlap_close(&t->overlap);
+    comm_close(&t->comm);
+    MPI_CHECK(MPI_Finalize());
+}
+
+// Collective, after SIGUSR1: no summary (the run goes on after the requeue).
+int trainer_stop(Trainer* t, int64_t steps_done) {
+    if (t->comm.rank == 0)
+        std::printf("stopped on SIGUSR1 after step %lld of %lld: %s written; exit %d (requeue, then --resume)\n",
+                    static_cast<long long>(steps_done), static_cast<long long>(t->facts.steps),
+                    checkpoint_path(t->cfg.out, steps_done).c_str(), requeue_exit_code);
+    trainer_close(t);
+    return requeue_exit_code;
 }
 
 // Collective: the summary on every rank, the table and summary.json on rank 0.
@@ -295,15 +395,13 @@ int trainer_finish(Trainer* t) {
     const Strategy* picked = t->cfg.overlap ? overlap_auto_choice(t->overlap) : t->comm.auto_choice;
     out.strategy_used = std::string(picked ? picked->name : t->strategy->name);
     out.buckets = t->cfg.overlap ? int64_t(t->overlap.buckets.size()) : 1;
+    out.checkpoint_seconds = t->checkpoint_seconds;
+    out.resumed_from = t->cfg.resume ? t->start_step : -1;
     if (t->comm.rank == 0) {
         print_final_table(t->cfg, t->facts, t->env, out);
         run_files_write_summary(&t->files, record_summary(t->cfg, t->facts, t->env, out));
     }
-    run_files_close(&t->files);
-    aggregate_close(&t->aggregator);
-    overlap_close(&t->overlap);
-    comm_close(&t->comm);
-    MPI_CHECK(MPI_Finalize());
+    trainer_close(t);
     return 0;
 }
 
@@ -313,8 +411,8 @@ int train_run(const TrainConfig& cfg) {
     Trainer t;
     t.cfg = cfg;
     if (int rc = trainer_open(&t); rc != 0) return rc;
-    train_loop(&t);
-    return trainer_finish(&t);
+    const int64_t done = train_loop(&t);
+    return done < t.facts.steps ? trainer_stop(&t, done) : trainer_finish(&t);
 }
 
 }  // namespace bitvote

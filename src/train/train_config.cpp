@@ -125,6 +125,11 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
              {{"pick", OverlapProgress::pick}, {"thread", OverlapProgress::thread}, {"test", OverlapProgress::test}}},
          "--overlap: an exchange thread (any strategy), MPI_Iallreduce + MPI_Test between layers (allreduce), "
          "or pick: test for the fp32 allreduce, else thread");
+    flag(app, "--checkpoint-every N", &c->checkpoint_every, at_least(1),
+         "write OUT/checkpoints/step-N.h5 at the end of every N-th step (needs --out)", "none");
+    flag(app, "--keep-checkpoints K", &c->keep_checkpoints, in_range(1, 1 << 20), "keep the newest K checkpoints");
+    flag_switch(app, "--resume", &c->resume,
+                "continue the run in --out from its newest readable checkpoint (same flags; --steps may grow)");
     flags_check(app, [c] { return train_config_check(*c); });
 }
 
@@ -135,6 +140,9 @@ std::string train_config_check(const TrainConfig& c) {
         return std::string(m.budget > 0 ? "--budget" : "--magsparse-density") + " applies to --method magsparse only";
     if (m.budget > 0 && m.magsparse_density > 0)
         return "--budget and --magsparse-density both set magsparse's scale B: give one";
+    if (c.out.empty() && (c.checkpoint_every > 0 || c.resume))
+        return std::string(c.resume ? "--resume" : "--checkpoint-every") +
+               " needs --out DIR (checkpoints go to DIR/checkpoints)";
     if (m.local_steps > 1 && m.kind != MethodKind::magsparse)
         return "--local-steps " + std::to_string(m.local_steps) + " applies to --method magsparse only";
     if (m.accum != 1 && m.kind != MethodKind::s3gd) return "--accum applies to --method s3gd only";

@@ -44,6 +44,9 @@ struct TrainConfig {
     bool overlap = false;             // exchange each bucket while backward runs (DDP-style)
     int64_t bucket_kb = 1024;         // --overlap bucket cap, KiB of fp32 gradient
     OverlapProgress overlap_progress = OverlapProgress::pick;  // as asked; see overlap_progress_of
+    int64_t checkpoint_every = 0;     // steps between checkpoints in OUT/checkpoints (0: none; SIGUSR1 still writes one)
+    int keep_checkpoints = 3;         // the newest K are kept
+    bool resume = false;              // continue from the newest readable checkpoint in --out
 };
 
 inline constexpr int batch_max = 1 << 20;  // --batch: the largest value taken
@@ -66,8 +69,9 @@ OverlapProgress overlap_progress_of(const TrainConfig& cfg);
 void train_flags_add(CLI::App* app, TrainConfig* cfg);
 
 // "" or one line: an impossible method x strategy x aggregator (method_check),
-// --budget or --magsparse-density without magsparse, or both, --local-steps
-// without magsparse, --byzantine without --attack, an attack the
+// --budget or --magsparse-density without magsparse, or both,
+// --checkpoint-every or --resume without --out, --local-steps without
+// magsparse, --byzantine without --attack, an attack the
 // method's message cannot carry (attack_check). Checks that need the rank
 // count or the data are the trainer's.
 std::string train_config_check(const TrainConfig& cfg);

@@ -13,7 +13,16 @@
 #   5. jobs/train.sbatch on 2 ranks (summary.json's
 #      slurm_job_id is the job id), and a train scaling study inside one
 #      allocation (jobs/scaling.sh --inside) with its plots;
-#   6. stop is idempotent and leaves no daemon behind.
+#   6. requeue: a jobs/train.sbatch run gets SIGUSR1 at its batch shell
+#      (scancel --signal=USR1 --batch, what --signal=B:USR1@60 does before
+#      the time limit) while its ranks are held with SIGSTOP, so the signal
+#      lands mid-run whatever the machine's speed; the ranks checkpoint and
+#      exit 75, the job requeues itself (Restarts=1), is started again at
+#      once (scontrol update StartTime=now), resumes by itself and ends with
+#      the weights checksum of the same run under mpirun without Slurm;
+#   7. a dead rank under srun: SIGKILL to task 1 ends the job within 30 s,
+#      failed, and srun's message names task 1 (skipped without PMIx);
+#   8. stop is idempotent and leaves no daemon behind.
 # A cluster that cannot start is a failure, with the daemons' log tails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -130,7 +139,77 @@ timeout --kill-after=5 170 jobs/scaling.sh train --inside --ranks 1,2 --scaling 
     >"$tmp/scaling-train.log" 2>&1 || { cat "$tmp/scaling-train.log"; fail "jobs/scaling.sh train --inside failed"; }
 check_study "$study" train train_throughput.png train_efficiency.png train_bytes.png train_time_share.png
 
-# ---- 6. stop, twice -------------------------------------------------------------------------------
+# job_pids JOB_ID [PROCID]: the pids of the job's bitvote ranks (their environment names the job).
+job_pids() {
+    local p env
+    for p in $(pgrep -x bitvote); do
+        env=$(tr '\0' '\n' 2>/dev/null <"/proc/$p/environ") || continue
+        grep -qx "SLURM_JOB_ID=$1" <<<"$env" || continue
+        [ -z "${2:-}" ] || grep -qx "SLURM_PROCID=$2" <<<"$env" || continue
+        echo "$p"
+    done
+}
+# wait_for SECONDS WHAT COMMAND...: polls COMMAND every 0.1 s; fails naming WHAT after SECONDS.
+wait_for() {
+    local limit=$1 what=$2 t; shift 2
+    for ((t = 0; t < limit * 10; t++)); do "$@" && return 0; sleep 0.1; done
+    fail "$what: not within $limit s"
+}
+usr1_pending() {  # pids...: SIGUSR1 (10, bit 9) pending at each
+    local p
+    for p in "$@"; do
+        (( 0x$(awk '/^ShdPnd:/ {print $2}' "/proc/$p/status") & 0x200 )) || return 1
+    done
+}
+job_state() { scontrol show job "$1" | grep -o 'JobState=[A-Z]*' | cut -d= -f2; }
+
+# ---- 6. requeue: SIGUSR1 -> checkpoint -> exit 75 -> scontrol requeue -> resume ----------------------
+small=(--data "$tmp/synth.h5" --model mlp --widths 64,32 --batch 32 --test-samples 200 --steps 400 --eval-every 50
+       --method signum --strategy vote-alltoall --seed 3)
+id=$(sbatch --parsable --job-name=e2e-requeue --ntasks-per-node=2 --output="$BITVOTE_RUNS/%x-%j.out" \
+    jobs/train.sbatch "${small[@]}")
+log=$BITVOTE_RUNS/e2e-requeue-$id.out
+wait_for 60 "requeue job $id: training under way" grep -qs '^epoch' "$log"
+mapfile -t pids < <(job_pids "$id")
+[ "${#pids[@]}" -eq 2 ] || { show_out e2e-requeue "$id"; fail "requeue job $id: ${#pids[@]} ranks found, not 2"; }
+kill -STOP "${pids[@]}"
+scancel --signal=USR1 --batch "$id"
+wait_for 20 "SIGUSR1 passed on to both ranks of job $id" usr1_pending "${pids[@]}"
+kill -CONT "${pids[@]}"
+requeued() { scontrol show job "$id" | grep -q 'Restarts=1' && [ "$(job_state "$id")" = PENDING ]; }
+wait_for 60 "job $id requeued" requeued
+scontrol update JobId="$id" StartTime=now
+finished() { [ "$(job_state "$id")" = COMPLETED ] || [ "$(job_state "$id")" = FAILED ]; }
+wait_for 120 "requeued job $id finished" finished
+[ "$(job_state "$id")" = COMPLETED ] || { show_out e2e-requeue "$id"; fail "requeued job $id: $(job_state "$id")"; }
+for line in '^stopped on SIGUSR1 after step [0-9]* of 400' '^requeueing job' '^resuming from .*/step-'; do
+    grep -q "$line" "$log" || { show_out e2e-requeue "$id"; fail "requeue job $id: no line '$line' in its log"; }
+done
+mpirun --oversubscribe -np 2 build/bitvote train "${small[@]}" --out "$tmp/requeue-ref" >"$tmp/requeue-ref.log" 2>&1 ||
+    { tail "$tmp/requeue-ref.log"; fail "the uninterrupted run under mpirun failed"; }
+checksum_of() { $python -c 'import json, sys; print(json.load(open(sys.argv[1]))["weights_checksum"])' "$1/summary.json"; }
+got=$(checksum_of "$BITVOTE_RUNS/e2e-requeue-$id") ref=$(checksum_of "$tmp/requeue-ref")
+[ "$got" = "$ref" ] || { show_out e2e-requeue "$id"; fail "requeued job $id: checksum $got != uninterrupted $ref"; }
+echo "requeue job $id: $(grep -o 'stopped on SIGUSR1 after step [0-9]*' "$log"), requeued (Restarts=1), resumed; checksum $got = uninterrupted run's"
+
+# ---- 7. a dead rank under srun ------------------------------------------------------------------------
+if srun --mpi=list 2>&1 | grep -qw pmix; then
+    id=$(BITVOTE_LAUNCHER=srun sbatch --parsable --job-name=e2e-dead --ntasks-per-node=3 \
+        --output="$BITVOTE_RUNS/%x-%j.out" jobs/train.sbatch "${small[@]}" --steps 100000000)
+    wait_for 60 "dead-rank job $id: training under way" grep -qs '^epoch' "$BITVOTE_RUNS/e2e-dead-$id.out"
+    victim=$(job_pids "$id" 1)
+    [ -n "$victim" ] || fail "dead-rank job $id: no task 1"
+    start=$SECONDS
+    kill -KILL "$victim"
+    ended() { [ -z "$(job_pids "$id")" ] && [ "$(job_state "$id")" = FAILED ]; }
+    wait_for 30 "job $id ended after task 1 was killed" ended
+    grep -Eq 'task 1: Killed' "$BITVOTE_RUNS/e2e-dead-$id.out" || { show_out e2e-dead "$id"; fail "srun did not name task 1"; }
+    echo "dead rank under srun: task 1 killed, job $id FAILED after $((SECONDS - start)) s: $(grep -o 'srun: error: .*task 1: Killed' "$BITVOTE_RUNS/e2e-dead-$id.out")"
+else
+    echo "SKIP: dead rank under srun: this Slurm's srun has no PMIx (srun --mpi=list)"
+fi
+
+# ---- 8. stop, twice -------------------------------------------------------------------------------
 jobs/local-cluster.sh stop
 jobs/local-cluster.sh stop
 if jobs/local-cluster.sh status >/dev/null; then fail "status says running after stop"; fi

@@ -49,8 +49,10 @@ expect 2 "--lr: needs a value" -- --data "$DATA" --lr
 expect 2 "--data is required" -- --method sgd
 expect 2 "--byzantine 2 needs more than 2 ranks" -- --data "$DATA" --method signsgd --byzantine 2 --attack flip
 expect 2 "--byzantine 1 needs --attack" -- --data "$DATA" --method signsgd --byzantine 1
-# Flags of features that do not exist yet (checkpoints, DETOX, async) are not flags.
-expect 2 "unknown flag '--resume'" -- --data "$DATA" --resume
+expect 2 "--resume needs --out DIR" -- --data "$DATA" --resume
+expect 2 "--checkpoint-every needs --out DIR" -- --data "$DATA" --checkpoint-every 10
+expect 2 "--keep-checkpoints: '0' is not an integer in \[1, " -- --data "$DATA" --keep-checkpoints 0 --out "$tmp/k"
+# Flags of features that do not exist yet (DETOX, async) are not flags.
 expect 2 "unknown flag '--async'" -- --data "$DATA" --async
 expect 2 "--aggregate: 'detox' is not one of vote, weighted or median" -- --data "$DATA" --aggregate detox
 expect 2 "--lr: 'abc' is not a number > 0" -- --data "$DATA" --lr abc
