@@ -1,7 +1,8 @@
 // weighted (SignSGD-FV): every rank's sign bitmap to every rank
 // (MPI_Allgather), then each rank decides every coordinate in rank order,
 // decided_i = sign(sum_r w_r (+1 if bit else -1)), a zero sum -> +1, and
-// counts how often each rank agreed with the decision (its next weights).
+// counts how often each rank agreed with the decision (its next weights). An
+// abstaining rank has no say that round and its record stays as it was.
 #include <bit>
 
 #include "aggregate/aggregators.h"
@@ -25,7 +26,7 @@ void exchange_weighted(AggregateState* a, int, const Message& msg, Update*) {
 void combine_weighted(AggregateState* a, int, const Message& msg, Update* out) {
     const size_t P = size_t(a->comm->size), d = msg.d, words = bitmap_words(d);
     std::vector<double> weight(P);
-    for (size_t r = 0; r < P; ++r) weight[r] = aggregate_weight(*a, int(r));
+    for (size_t r = 0; r < P; ++r) weight[r] = rank_abstains(msg, r) ? 0.0 : aggregate_weight(*a, int(r));
 
     update_reset(out, MessageKind::sign, d);
     for (size_t i = 0; i < d; ++i) {
@@ -35,6 +36,7 @@ void combine_weighted(AggregateState* a, int, const Message& msg, Update* out) {
         out->bits[i / 64] |= uint64_t(sum >= 0) << (i % 64);
     }
     for (size_t r = 0; r < P; ++r) {
+        if (rank_abstains(msg, r)) continue;
         uint64_t agreed = 0;
         for (size_t j = 0; j < words; ++j) {
             uint64_t same = ~(a->all_bits[r * words + j] ^ out->bits[j]);

@@ -62,6 +62,7 @@ inline constexpr char overlap[] = "overlap";              // true with --overlap
 inline constexpr char bucket_kb[] = "bucket_kb";          // --bucket-kb (KiB); null without --overlap
 inline constexpr char overlap_progress[] = "overlap_progress";  // "thread" or "test" (as run); null without --overlap
 inline constexpr char buckets[] = "buckets";              // exchanges per step: 1 without --overlap
+inline constexpr char max_abstain[] = "max_abstain";      // --max-abstain, resolved (ranks / 2 by default)
 
 // config and summary: where it ran.
 inline constexpr char ranks[] = "ranks";                  // also sweep rows
@@ -86,6 +87,8 @@ inline constexpr char payload_received[] = "payload_received";  // also bytes_pe
 inline constexpr char comm_exposed_ms[] = "comm_exposed_ms";  // waiting for exchanges after backward
                                                               // (the comm phase: communication not hidden)
 inline constexpr char comm_busy_ms[] = "comm_busy_ms";        // the exchanges' own time, hidden or not
+inline constexpr char abstainers[] = "abstainers";            // array: ranks that abstained from this step's
+                                                              // vote (a NaN or inf in their gradient)
 
 // eval records.
 inline constexpr char epoch[] = "epoch";
@@ -109,6 +112,8 @@ inline constexpr char comm_hidden[] = "comm_hidden";      // 1 - sum comm_expose
                                                           // ranks and measured steps (0 without --overlap)
 inline constexpr char comm_busy_share[] = "comm_busy_share";  // sum comm_busy_ms / sum step ms: the exchanges'
                                                               // time, hidden or not (time_share.comm w/o --overlap)
+inline constexpr char nonfinite_steps[] = "nonfinite_steps";  // array [ranks]: steps rank r abstained from
+                                                              // (a NaN or inf in its gradient)
 
 // sweep rows (besides strategy, ranks, transport, payload_sent, wire_sent, wire_recv).
 inline constexpr char d[] = "d";

@@ -1,5 +1,6 @@
 // vote-allreduce: MPI_Allreduce of bit-sliced w-bit counters with the vote op,
-// then every rank decides the whole vector.
+// then every rank decides the whole vector (an abstainer adds 0; the sign
+// threshold is half the voters).
 #include "comm/collectives.h"
 #include "comm/dense_vote.h"
 #include "comm/strategies.h"
@@ -13,7 +14,7 @@ void exchange_vote_allreduce(Comm* c, const Message& msg, Update* out) {
     pack_vote_counters(msg, g, c->vote.w, counters);
     allreduce_vote_tiles(c, counters.data(), g.chunk_tiles * g.planes);
     std::span<uint64_t> decided = resize_words(&b.decided, g.chunk_bitmap_words());
-    decide_counters(counters, g, c->vote.w, c->size, decided);
+    decide_counters(counters, g, c->vote.w, message_voters(msg, c->size), decided);
     unpack_decided(decided, g, out);
 }
 

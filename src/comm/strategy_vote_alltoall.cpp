@@ -1,5 +1,6 @@
 // vote-alltoall: MPI_Alltoall of 1-bit chunks (2 bits for ternary), each rank
-// counts its chunk over the P rows it received, MPI_Allgather the decisions.
+// counts its chunk over the P rows it received (the voters' rows: an
+// abstainer's are dropped), MPI_Allgather the decisions.
 #include "comm/collectives.h"
 #include "comm/dense_vote.h"
 #include "comm/strategies.h"
@@ -15,7 +16,7 @@ void exchange_vote_alltoall(Comm* c, const Message& msg, Update* out) {
     std::span<uint64_t> rows = resize_words(&b.received, g.bitmap_words());  // every rank's bits of my chunk
     std::span<uint64_t> decided = resize_words(&b.decided, n), all = resize_words(&b.gathered, g.bitmap_words());
     alltoall_words(c, bits.data(), rows.data(), n);
-    decide_rows(rows, g, c->size, &b.counters, decided);
+    decide_rows(rows, g, voter_rows(rows, n, msg, c->size), &b.counters, decided);
     allgather_words(c, decided.data(), all.data(), n);
     unpack_decided(all, g, out);
 }

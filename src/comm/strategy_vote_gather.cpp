@@ -1,5 +1,5 @@
 // vote-gather: the signSGD paper's parameter server. MPI_Gather every rank's
-// bitmaps to rank 0, rank 0 votes, MPI_Bcast the decision.
+// bitmaps to rank 0, rank 0 votes (the voters' rows), MPI_Bcast the decision.
 #include <cmath>
 
 #include "comm/collectives.h"
@@ -18,7 +18,7 @@ void exchange_vote_gather(Comm* c, const Message& msg, Update* out) {
     std::span<uint64_t> rows = resize_words(&b.received, c->rank == root ? size_t(c->size) * n : 0);
     std::span<uint64_t> decided = resize_words(&b.decided, n);
     gather_words(c, bits.data(), rows.data(), n, root);
-    if (c->rank == root) decide_rows(rows, g, c->size, &b.counters, decided);
+    if (c->rank == root) decide_rows(rows, g, voter_rows(rows, n, msg, c->size), &b.counters, decided);
     bcast_words(c, decided.data(), n, root);
     unpack_decided(decided, g, out);
 }

@@ -1,6 +1,7 @@
 // vote-rsag: MPI_Reduce_scatter_block of the counters with the vote op (rank r
 // gets the sums of chunk r), each rank decides its chunk to 1 bit (2 for
-// ternary), MPI_Allgather the decided chunks.
+// ternary), MPI_Allgather the decided chunks. An abstainer adds 0; the sign
+// threshold is half the voters.
 #include "comm/collectives.h"
 #include "comm/dense_vote.h"
 #include "comm/strategies.h"
@@ -17,7 +18,7 @@ void exchange_vote_rsag(Comm* c, const Message& msg, Update* out) {
     reduce_scatter_vote_tiles(c, counters.data(), own.data(), own_tiles);
     std::span<uint64_t> decided = resize_words(&b.decided, g.chunk_bitmap_words());
     std::span<uint64_t> all = resize_words(&b.gathered, g.bitmap_words());
-    decide_counters(own, g, c->vote.w, c->size, decided);
+    decide_counters(own, g, c->vote.w, message_voters(msg, c->size), decided);
     allgather_words(c, decided.data(), all.data(), decided.size());
     unpack_decided(all, g, out);
 }

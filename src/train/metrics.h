@@ -25,6 +25,7 @@ struct StepRecord {
     double comm_exposed = 0;                   // seconds: the comm phase, waiting for exchanges
     double comm_busy = 0;                      // seconds: the exchanges' own time (= comm_exposed
                                                // unless they ran behind backward, --overlap)
+    std::vector<int> abstainers;               // ranks that abstained (non-finite gradient), ascending
 };
 
 struct Metrics {

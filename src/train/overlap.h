@@ -6,7 +6,9 @@
 // backward it waits for the exchanges (the exposed communication) and applies
 // every bucket's update. Per-layer methods give the bits of the whole-vector
 // step; a method that reads the whole gradient (method_per_layer false) gets
-// one bucket, which waits for the whole backward.
+// one bucket, which waits for the whole backward. A non-finite gradient is
+// fatal here (a rank cannot abstain: DESIGN.md 9): the message names the rank,
+// step, bucket and coordinate.
 //
 //   Overlap ov = overlap_open(mc, net_segments(net), bucket_kb, &comm, *strategy);  // collective
 //   float loss = net_forward_loss(&net, ...);

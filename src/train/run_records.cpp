@@ -64,6 +64,7 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::bucket_kb] = cfg.overlap ? JsonRecord(cfg.bucket_kb) : JsonRecord();
     const bool test = overlap_progress_of(cfg) == OverlapProgress::test;
     r[schema::overlap_progress] = cfg.overlap ? JsonRecord(test ? "test" : "thread") : JsonRecord();
+    r[schema::max_abstain] = facts.max_abstain;
 }
 
 // One number per phase, keyed by its name, in Phase order.
@@ -110,6 +111,7 @@ JsonRecord record_step(const StepRecord& s) {
     r[schema::payload_received] = int64_t(s.payload_received);
     r[schema::comm_exposed_ms] = 1e3 * s.comm_exposed;
     r[schema::comm_busy_ms] = 1e3 * s.comm_busy;
+    r[schema::abstainers] = s.abstainers;
     return r;
 }
 
@@ -153,6 +155,7 @@ JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const R
     r[schema::comm_hidden] = m.comm_hidden;
     r[schema::comm_busy_share] = m.comm_busy_share;
     r[schema::buckets] = out.buckets;
+    r[schema::nonfinite_steps] = out.nonfinite_steps;
     write_env(&r, env);
     return r;
 }
@@ -193,6 +196,12 @@ void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunE
                     static_cast<long long>(out.buckets), static_cast<long long>(cfg.bucket_kb),
                     overlap_progress_of(cfg) == OverlapProgress::test ? "MPI_Iallreduce + MPI_Test" : "exchange thread",
                     100 * m.comm_hidden);
+    std::string abstained;
+    for (size_t r = 0; r < out.nonfinite_steps.size(); ++r)
+        if (out.nonfinite_steps[r])
+            abstained += (abstained.empty() ? "" : ", ") + ("rank " + std::to_string(r) + ": " +
+                                                            std::to_string(out.nonfinite_steps[r]) + " step(s)");
+    if (!abstained.empty()) std::printf("\n  abstained          %s (non-finite gradients)", abstained.c_str());
     std::printf("\n  weights checksum   %s (identical on %d ranks)\n", out.checksum.c_str(), env.ranks);
     std::printf("  run                %d node(s), %d thread(s)/rank, isa %s, transport %s\n", env.nodes,
                 env.threads_per_rank, env.isa.c_str(), env.transport.c_str());

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/json_line.h"
 #include "train/evaluate.h"
@@ -24,6 +25,7 @@ struct RunFacts {
     int64_t steps_per_epoch = 0;  // train_total / (ranks * batch), at least 1
     int64_t eval_every = 0;
     double lr = 0;                // the one used
+    int64_t max_abstain = 0;      // --max-abstain, resolved (P / 2 by default)
 };
 
 // The run's outcome, everything the summary record holds beyond config and env.
@@ -33,6 +35,7 @@ struct RunOutcome {
     std::string checksum;         // hex, identical on every rank
     std::string strategy_used;    // auto's pick (--overlap: the last bucket's), else the strategy
     int64_t buckets = 1;          // exchanges per step (--overlap: the bucket plan's)
+    std::vector<int64_t> nonfinite_steps;  // [P] steps each rank abstained (non-finite gradient)
 };
 
 // A float as the shortest decimal that reads back as it (0.01f -> 0.01, not
