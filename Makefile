@@ -7,6 +7,10 @@
 #                   (BENCH_ARGS='--benchmark_filter=...' narrows it)
 #   make sweep      4-rank TCP sweep of every vote strategy, 1K..32M coordinates
 #                   (SWEEP_ARGS='--best-baseline ...' adds flags)
+#   make fuzz       libFuzzer (clang, ASan + UBSan) on every tests/fuzz/fuzz_<target>.cpp:
+#                   FUZZ_TIME seconds each (default 60), or FUZZ_RUNS=N inputs each;
+#                   installs clang-14 and libclang-rt-14-dev first (`make test`
+#                   replays the seed corpus tests/fuzz/corpus/<target>/ with g++)
 #
 # Opt-ins: NATIVE=1 (-march=native, never the default: a binary built on a
 # login node must run on the compute nodes), DEBUG=1 (-O0), SANITIZE=address|undefined.
@@ -62,6 +66,12 @@ APP_SRC    := $(filter-out src/main.cpp,$(wildcard src/*.cpp src/*/*.cpp dataset
 UNIT_SRC   := $(wildcard tests/unit/*.cpp)
 APPTEST_SRC:= $(wildcard tests/app/*.cpp)
 MPITEST_SRC:= $(wildcard tests/mpi/*.cpp)
+# tests/fuzz: one fuzz_<target>.cpp per target (LLVMFuzzerTestOneInput), the
+# helpers they share, and replay_main.cpp, which turns a target into a g++
+# program that replays its corpus (make test) instead of fuzzing (make fuzz).
+FUZZ_TARGET_SRC := $(wildcard tests/fuzz/fuzz_*.cpp)
+FUZZ_TARGETS    := $(FUZZ_TARGET_SRC:tests/fuzz/fuzz_%.cpp=%)
+FUZZ_HELPER_SRC := $(filter-out $(FUZZ_TARGET_SRC) tests/fuzz/replay_main.cpp,$(wildcard tests/fuzz/*.cpp))
 BENCH_SRC  := $(wildcard bench/*.cpp)
 MODELBENCH_SRC := $(wildcard bench/model/*.cpp)
 
@@ -70,14 +80,15 @@ APP_OBJ    := $(APP_SRC:%.cpp=$(BUILD)/%.o)
 UNIT_OBJ   := $(UNIT_SRC:%.cpp=$(BUILD)/%.o)
 APPTEST_OBJ:= $(APPTEST_SRC:%.cpp=$(BUILD)/%.o)
 MPITEST_OBJ:= $(MPITEST_SRC:%.cpp=$(BUILD)/%.o)
+FUZZ_OBJ   := $(FUZZ_TARGET_SRC:%.cpp=$(BUILD)/%.o) $(FUZZ_HELPER_SRC:%.cpp=$(BUILD)/%.o) $(BUILD)/tests/fuzz/replay_main.o
 BENCH_OBJ  := $(BENCH_SRC:%.cpp=$(BUILD)/%.o)
 MODELBENCH_OBJ := $(MODELBENCH_SRC:%.cpp=$(BUILD)/%.o)
-ALL_OBJ    := $(KERNEL_OBJ) $(APP_OBJ) $(UNIT_OBJ) $(APPTEST_OBJ) $(MPITEST_OBJ) $(BENCH_OBJ) $(MODELBENCH_OBJ) $(BUILD)/src/main.o
+ALL_OBJ    := $(KERNEL_OBJ) $(APP_OBJ) $(UNIT_OBJ) $(APPTEST_OBJ) $(MPITEST_OBJ) $(FUZZ_OBJ) $(BENCH_OBJ) $(MODELBENCH_OBJ) $(BUILD)/src/main.o
 APP_LIB    := $(BUILD)/libbitvote_app.a
 
 PROGRAMS := $(BUILD)/bitvote $(BUILD)/test_kernels $(BUILD)/bench_kernels \
             $(if $(APPTEST_SRC),$(BUILD)/test_app) $(if $(MPITEST_SRC),$(BUILD)/test_mpi) \
-            $(if $(MODELBENCH_SRC),$(BUILD)/bench_model)
+            $(if $(MODELBENCH_SRC),$(BUILD)/bench_model) $(FUZZ_TARGETS:%=$(BUILD)/fuzz_replay_%)
 
 # Builds inside `make run` / `make test` use every core.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
@@ -86,7 +97,7 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 # must start in a make process that began after the packages were installed:
 # `run` and `test` install first (`deps`), then build in a sub-make. A plain
 # `make` on a machine without them stops here with one clear line.
-NEEDS_DEPS := $(if $(MAKECMDGOALS),$(filter-out run test deps found help clean,$(MAKECMDGOALS)),all)
+NEEDS_DEPS := $(if $(MAKECMDGOALS),$(filter-out run test fuzz deps found help clean,$(MAKECMDGOALS)),all)
 ifneq ($(NEEDS_DEPS),)
 ifneq ($(shell command -v $(MPICXX) >/dev/null 2>&1 && pkg-config --exists hdf5-openmpi && test -e /usr/include/oneapi/dnnl/dnnl.hpp && test -e /usr/include/CLI/CLI.hpp && test -e /usr/include/nlohmann/json.hpp && echo ok),ok)
 $(error build dependencies missing (MPI, parallel HDF5, oneDNN, CLI11 or nlohmann-json): run `make deps` as root, or `make run` / `make test`, which install them first; `make found` lists what is there)
@@ -97,7 +108,7 @@ endif
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all test bench sweep run deps found clean help FORCE
+.PHONY: all test bench sweep run fuzz fuzz-run deps found clean help FORCE
 all: $(PROGRAMS)
 
 # Rebuild everything when the flags change (DEBUG=1, SANITIZE=..., NATIVE=1).
@@ -158,6 +169,11 @@ $(BUILD)/bench_model: $(MODELBENCH_OBJ) $(APP_LIB) $(KERNEL_OBJ)
 $(BUILD)/bitvote: $(BUILD)/src/main.o $(APP_LIB) $(KERNEL_OBJ)
 	$(MPICXX) $^ -o $@ $(LDFLAGS) $(APP_LIBS)
 
+# A fuzz target as a corpus replayer (make test): the target, its helpers, replay_main.
+$(BUILD)/fuzz_replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o \
+                        $(FUZZ_HELPER_SRC:%.cpp=$(BUILD)/%.o) $(APP_LIB) $(KERNEL_OBJ)
+	$(MPICXX) $^ -o $@ $(LDFLAGS) $(APP_LIBS)
+
 # ---- what users run ---------------------------------------------------------
 test:
 	@$(MAKE) --no-print-directory deps
@@ -192,6 +208,68 @@ run:
 clean:
 	rm -rf $(BUILD)
 
+# ---- make fuzz: every target under libFuzzer --------------------------------
+# Everything the targets may call (kernels/, src/ less main.cpp, datasets/,
+# the tests/fuzz helpers) is compiled again with clang, -O1, AddressSanitizer
+# and UndefinedBehaviorSanitizer and coverage instrumentation
+# (-fsanitize=fuzzer-no-link) into $(FUZZ_BUILD); each target links libFuzzer.
+# New inputs go to $(FUZZ_BUILD)/corpus/<target> (the seed corpus
+# tests/fuzz/corpus/<target> is only read), a crashing input to
+# $(FUZZ_BUILD)/artifacts/<target>/: fix the bug, then copy the input into the
+# seed corpus so `make test` replays it from then on. allocator_may_return_null:
+# HDF5 (not instrumented) mallocs sizes it read from corrupt bytes and handles
+# a NULL, as glibc's malloc returns for an impossible size; our own code's
+# impossible sizes then throw std::bad_alloc, which a target reports. Leaks in
+# libraries we do not build are suppressed (tests/fuzz/lsan.supp).
+FUZZ_TIME     := 60
+FUZZ_RUNS     :=
+FUZZ_LIMIT     = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_TIME))
+FUZZ_BUILD    := $(BUILD)/fuzz
+FUZZ_CXX      := clang++-14
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CXXFLAGS := $(STD) $(WARN) -O1 -g $(FUZZ_SAN) -MMD -MP -Ikernels -Isrc -Idatasets -Itests -DOMPI_SKIP_MPICXX \
+                 -fopenmp $(HDF5_CFLAGS)
+FUZZ_KERNEL_OBJ := $(KERNEL_SRC:%.cpp=$(FUZZ_BUILD)/%.o)
+FUZZ_APP_OBJ    := $(APP_SRC:%.cpp=$(FUZZ_BUILD)/%.o) $(FUZZ_HELPER_SRC:%.cpp=$(FUZZ_BUILD)/%.o)
+FUZZ_APP_LIB    := $(FUZZ_BUILD)/libbitvote_fuzz.a
+# Objects only the fuzz pattern rules name: kept, not deleted as intermediate files.
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_TARGET_SRC:%.cpp=$(FUZZ_BUILD)/%.o) $(FUZZ_KERNEL_OBJ)
+
+fuzz:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(FUZZ_PACKAGES)"
+	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+	@$(MAKE) --no-print-directory fuzz-run
+
+# Runs every target; prints its executions and ends at the first crash.
+fuzz-run:
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t; \
+	  echo "== fuzz $$t ($(FUZZ_LIMIT))"; \
+	  ASAN_OPTIONS=allocator_may_return_null=1 LSAN_OPTIONS=suppressions=tests/fuzz/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(FUZZ_BUILD)/fuzz_$$t $(FUZZ_LIMIT) -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t \
+	    >$(FUZZ_BUILD)/$$t.log 2>&1; rc=$$?; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_BUILD)/$$t.log); \
+	  if [ $$rc -ne 0 ]; then tail -40 $(FUZZ_BUILD)/$$t.log; \
+	    echo "fuzz $$t: CRASH (exit $$rc); input in $(FUZZ_BUILD)/artifacts/$$t/, log $(FUZZ_BUILD)/$$t.log"; exit 1; fi; \
+	  echo "fuzz $$t: $$runs executions, 0 crashes, corpus $$(ls $(FUZZ_BUILD)/corpus/$$t | wc -l) new + $$(ls tests/fuzz/corpus/$$t | wc -l) seed inputs"; \
+	done
+
+$(FUZZ_BUILD)/kernels/%_avx2.o:   FUZZ_TIER_FLAGS := $(AVX2_FLAGS)
+$(FUZZ_BUILD)/kernels/%_avx512.o: FUZZ_TIER_FLAGS := $(AVX512_FLAGS)
+$(FUZZ_BUILD)/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(FUZZ_TIER_FLAGS) $(if $(filter $(FUZZ_BUILD)/tests/fuzz/fuzz_%,$@),-fsanitize=fuzzer,-fsanitize=fuzzer-no-link) -c $< -o $@
+
+$(FUZZ_APP_LIB): $(FUZZ_APP_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_APP_LIB) $(FUZZ_KERNEL_OBJ)
+	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer -fopenmp $^ -o $@ $(APP_LIBS)
+
 # ---- dependencies -------------------------------------------------------------
 # Debian packages; installed when root with apt-get, else listed for the user.
 PACKAGES := g++ make pkg-config libopenmpi-dev openmpi-bin libdnnl-dev libhdf5-openmpi-dev hdf5-tools \
@@ -200,7 +278,7 @@ PACKAGES := g++ make pkg-config libopenmpi-dev openmpi-bin libdnnl-dev libhdf5-o
 deps:
 	@missing=""; \
 	if command -v dpkg-query >/dev/null; then \
-	  for p in $(PACKAGES); do \
+	  for p in $(PACKAGES) $(EXTRA_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	  done; \
 	else echo "deps: no dpkg here; install the equivalents of: $(PACKAGES)"; fi; \
@@ -227,10 +305,10 @@ found:
 
 help:
 	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
-	@echo "Targets: all test bench sweep run deps found clean help"
+	@echo "Targets: all test bench sweep run fuzz deps found clean help"
 	@$(MAKE) --no-print-directory found
 
--include $(ALL_OBJ:.o=.d)
+-include $(ALL_OBJ:.o=.d) $(wildcard $(FUZZ_BUILD)/*/*.d $(FUZZ_BUILD)/*/*/*.d $(FUZZ_BUILD)/*/*/*/*.d)
 
 # ---- bitvote sweep: every strategy over TCP loopback, wire bytes measured -----
 # 4 ranks, d = 1K .. 32M coordinates (x4); SWEEP_ARGS adds flags (e.g. --density 0.01 --json sweep.jsonl).

@@ -9,6 +9,9 @@
 #   mpi      build/test_mpi under mpirun at 1, 2, 3, 4 and 5 ranks, shared memory
 #   mpi-tcp  the wire-byte tests of build/test_mpi (WireBytes.*) at 2..5 ranks
 #            over TCP, where the byte-model assertions run
+#   fuzz     each fuzz target's seed corpus, replayed (build/fuzz_replay_<target>
+#            over tests/fuzz/corpus/<target>/; `make fuzz` runs libFuzzer):
+#            every input is one test, a crash or failed check one failure
 #   isa      build/test_kernels again under qemu-x86_64 as an AVX2-only CPU
 #            (Haswell) and a scalar-only CPU (Nehalem): one binary must pick
 #            the right tier and run everywhere (skipped, counted, without qemu)
@@ -24,7 +27,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 # Quiet OpenMPI in containers: no OpenFabrics probing.
 export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_btl_vader_single_copy_mechanism=none
-SUITES=${SUITES:-unit app mpi mpi-tcp isa e2e}
+SUITES=${SUITES:-unit app mpi mpi-tcp fuzz isa e2e}
 LOG_DIR=build/test-logs
 rm -rf "$LOG_DIR"
 mkdir -p "$LOG_DIR"
@@ -77,6 +80,20 @@ run_gtest() {  # name, timeout seconds, binary, launcher and arguments...
     count_gtest "$name" "$log" $rc
 }
 
+run_replay() {  # target: its corpus through build/fuzz_replay_<target>
+    local t=$1 bin=build/fuzz_replay_$1 log="$LOG_DIR/fuzz-$1.log" rc n
+    echo "== fuzz replay $t"
+    if [ ! -x "$bin" ]; then fail_suite "fuzz $t" "$bin is missing (not built: make)"; return; fi
+    timeout --kill-after=10 300 "$bin" "tests/fuzz/corpus/$t" >"$log" 2>&1
+    rc=$?
+    n=$(sed -n 's/^replayed \([0-9]*\) inputs$/\1/p' "$log")
+    if [ "$rc" -eq 0 ] && [ -n "$n" ]; then
+        passed=$((passed + n)); echo "  $n passed"
+    else
+        fail_suite "fuzz $t" "exit $rc; see $log"; tail -5 "$log" | sed 's/^/    /'
+    fi
+}
+
 run_e2e() {  # script
     local t=$1 name log rc n
     name=$(basename "$t" .sh)
@@ -113,6 +130,8 @@ for suite in $SUITES; do
             run_gtest "mpi-tcp-np$np" 300 build/test_mpi \
                 mpirun --oversubscribe -np $np --mca btl tcp,self build/test_mpi --gtest_filter='WireBytes.*'
         done ;;
+    fuzz)
+        for dir in tests/fuzz/corpus/*/; do run_replay "$(basename "$dir")"; done ;;
     isa)
         for cpu in Haswell Nehalem; do
             if command -v qemu-x86_64 >/dev/null; then

@@ -1,6 +1,7 @@
 // median (medianSGD): every rank's fp32 vector to every rank (MPI_Allgather),
-// then each rank takes each coordinate's median over the ranks (even P: the
-// mean of the two middle values), so all hold the same bits.
+// then each rank takes each coordinate's median over the ranks that vote
+// (abstainers left out; an even count: the mean of the two middle values), so
+// all hold the same bits.
 #include <algorithm>
 
 #include "aggregate/aggregators.h"
@@ -15,11 +16,15 @@ void exchange_median(AggregateState* a, int, const Message& msg, Update*) {
 
 // all_values: [P][d].
 void combine_median(AggregateState* a, int, const Message& msg, Update* out) {
-    const size_t P = size_t(a->comm->size), d = msg.d;
+    const size_t d = msg.d;
+    std::vector<size_t> voters;  // ranks, ascending
+    for (size_t r = 0; r < size_t(a->comm->size); ++r)
+        if (!rank_abstains(msg, r)) voters.push_back(r);
+    const size_t P = voters.size();
     update_reset(out, MessageKind::fp32, d);
     std::vector<float> column(P);
     for (size_t i = 0; i < d; ++i) {
-        for (size_t r = 0; r < P; ++r) column[r] = a->all_values[r * d + i];
+        for (size_t v = 0; v < P; ++v) column[v] = a->all_values[voters[v] * d + i];
         auto mid = column.begin() + ptrdiff_t(P / 2);
         std::nth_element(column.begin(), mid, column.end());
         float upper = *mid;

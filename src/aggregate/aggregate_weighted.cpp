@@ -2,7 +2,8 @@
 // (MPI_Allgather), then each rank decides every coordinate in rank order,
 // decided_i = sign(sum_r w_r (+1 if bit else -1)) with sign(0) = 0 (a zero
 // sum, a tie, moves nothing: a ternary update), and counts how often each
-// rank agreed with the decision where it was not 0 (its next weights).
+// rank agreed with the decision where it was not 0 (its next weights). An
+// abstaining rank has no say that round and its record stays as it was.
 #include <bit>
 
 #include "aggregate/aggregators.h"
@@ -26,7 +27,7 @@ void exchange_weighted(AggregateState* a, int, const Message& msg, Update*) {
 void combine_weighted(AggregateState* a, int, const Message& msg, Update* out) {
     const size_t P = size_t(a->comm->size), d = msg.d, words = bitmap_words(d);
     std::vector<double> weight(P);
-    for (size_t r = 0; r < P; ++r) weight[r] = aggregate_weight(*a, int(r));
+    for (size_t r = 0; r < P; ++r) weight[r] = rank_abstains(msg, r) ? 0.0 : aggregate_weight(*a, int(r));
 
     update_reset(out, MessageKind::ternary, d);
     for (size_t i = 0; i < d; ++i) {
@@ -38,6 +39,7 @@ void combine_weighted(AggregateState* a, int, const Message& msg, Update* out) {
     }
     const uint64_t decided = update_nonzeros(*out, d);
     for (size_t r = 0; r < P; ++r) {
+        if (rank_abstains(msg, r)) continue;
         uint64_t agreed = 0;
         for (size_t j = 0; j < words; ++j)
             agreed += uint64_t(std::popcount(out->voted[j] & ~(a->all_bits[r * words + j] ^ out->positive[j])));

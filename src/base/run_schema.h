@@ -74,6 +74,7 @@ inline constexpr char accum[] = "accum";                  // s3gd --accum rho
 inline constexpr char alie_z[] = "alie_z";                // --alie-z; null: from P and N
 inline constexpr char noise_kind[] = "noise_kind";        // "gaussian" or "uniform"
 inline constexpr char local_lr[] = "local_lr";            // --local-lr (0: sgd's default)
+inline constexpr char max_abstain[] = "max_abstain";      // --max-abstain, resolved (ranks / 2 by default)
 
 // config and summary: where it ran.
 inline constexpr char ranks[] = "ranks";                  // also sweep rows
@@ -101,6 +102,8 @@ inline constexpr char comm_busy_ms[] = "comm_busy_ms";        // the exchanges' 
 inline constexpr char update_density[] = "update_density";    // fraction of coordinates the agreed update
                                                               // moves (not 0; the same on every rank);
                                                               // summary: the mean over steps
+inline constexpr char abstainers[] = "abstainers";            // array: ranks that abstained from this step's
+                                                              // vote (a NaN or inf in their gradient)
 
 // eval records.
 inline constexpr char epoch[] = "epoch";
@@ -132,6 +135,8 @@ inline constexpr char comm_busy_share[] = "comm_busy_share";  // sum comm_busy_m
 inline constexpr char checkpoint_seconds[] = "checkpoint_seconds";  // sum of this process's checkpoint writes
 inline constexpr char resumed_from_step[] = "resumed_from_step";    // the checkpoint's step; null: not resumed
                                                                     // (the timings cover the steps after it)
+inline constexpr char nonfinite_steps[] = "nonfinite_steps";  // array [ranks]: steps rank r abstained from
+                                                              // (a NaN or inf in its gradient)
 
 // sweep rows (besides strategy, ranks, transport, payload_sent, wire_sent, wire_recv).
 inline constexpr char d[] = "d";

@@ -57,6 +57,12 @@ void allgather_words(Comm* c, const uint64_t* mine, uint64_t* all, size_t n) {
     count_payload(c, n * 8, size_t(c->size) * n * 8);
 }
 
+void allgather_bytes(Comm* c, const uint8_t* mine, uint8_t* all, size_t n) {
+    int count = mpi_count(n, "allgather");
+    MPI_CHECK(MPI_Allgather(mine, count, MPI_BYTE, all, count, MPI_BYTE, c->comm));
+    count_payload(c, n, size_t(c->size) * n);
+}
+
 void allgather_floats(Comm* c, const float* mine, float* all, size_t n) {
     int count = mpi_count(n, "allgather");
     MPI_CHECK(MPI_Allgather(mine, count, MPI_FLOAT, all, count, MPI_FLOAT, c->comm));

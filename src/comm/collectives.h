@@ -28,6 +28,8 @@ void allreduce_vote_tiles(Comm* c, uint64_t* counters, size_t tiles);
 void reduce_scatter_vote_tiles(Comm* c, const uint64_t* counters, uint64_t* own, size_t tiles);
 // all = every rank's `mine`, in rank order. mine: [n] words, all: [P][n] words.
 void allgather_words(Comm* c, const uint64_t* mine, uint64_t* all, size_t n);
+// all = every rank's `mine`, in rank order. mine: [n] bytes, all: [P][n] bytes.
+void allgather_bytes(Comm* c, const uint8_t* mine, uint8_t* all, size_t n);
 // all = every rank's `mine`, in rank order. mine: [n] floats, all: [P][n] floats.
 void allgather_floats(Comm* c, const float* mine, float* all, size_t n);
 // Block r of `send` goes to rank r; block r of `recv` comes from rank r. [P][n] words each.

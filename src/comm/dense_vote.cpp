@@ -30,6 +30,7 @@ size_t counter_slot(const VoteGrid& g, unsigned w, size_t plane, size_t word) {
 template <class Slot>
 void pack_votes(const Message& msg, std::span<uint64_t> out, Slot slot) {
     std::fill(out.begin(), out.end(), 0);
+    if (msg.abstains) return;
     size_t words = bitmap_words(msg.d);
     switch (msg.kind) {
         case MessageKind::sign:
@@ -84,6 +85,18 @@ void pack_vote_bits(const Message& msg, const VoteGrid& g, std::span<uint64_t> o
 
 void pack_vote_counters(const Message& msg, const VoteGrid& g, unsigned w, std::span<uint64_t> out) {
     pack_votes(msg, out, [&](size_t plane, size_t word) { return counter_slot(g, w, plane, word); });
+}
+
+int voter_rows(std::span<uint64_t> rows, size_t row_words, const Message& msg, int P) {
+    int kept = 0;
+    for (int r = 0; r < P; ++r) {
+        if (rank_abstains(msg, size_t(r))) continue;
+        if (kept != r)
+            std::copy_n(rows.begin() + ptrdiff_t(size_t(r) * row_words), row_words,
+                        rows.begin() + ptrdiff_t(size_t(kept) * row_words));
+        ++kept;
+    }
+    return kept;
 }
 
 void decide_counters(std::span<const uint64_t> counters, const VoteGrid& g, unsigned w, int P,

@@ -41,13 +41,15 @@ struct VoteGrid {
     size_t decided_words() const { return chunks * chunk_decided_words(); }  // [chunks][decided_planes][chunk_words]
     size_t counter_words(unsigned w) const { return chunks * chunk_tiles * planes * w * 8; }
 };
-// The grid of P ranks' votes of this kind.
-VoteGrid vote_grid(MessageKind kind, size_t d, size_t chunks, int P);
+// The grid of this kind of votes from `voters` ranks (whether a tie is possible).
+VoteGrid vote_grid(MessageKind kind, size_t d, size_t chunks, int voters);
 
 // v resized to n words (reusing its memory); the contents are the caller's to fill.
 std::span<uint64_t> resize_words(std::vector<uint64_t>* v, size_t n);
 
 // One rank's votes as bitmaps, out: [chunks][planes][chunk_words] (g.bitmap_words()).
+// An abstaining message packs as zeros (no vote; for signs, every receiver
+// drops that rank's row: voter_rows).
 void pack_vote_bits(const Message& msg, const VoteGrid& g, std::span<uint64_t> out);
 // One rank's votes as counters of 0 or 1 (plane 0 holds the bit), out: tiles
 // [chunks][chunk_tiles][planes] of w planes (g.counter_words(w)), so chunk r
@@ -55,8 +57,13 @@ void pack_vote_bits(const Message& msg, const VoteGrid& g, std::span<uint64_t> o
 // (plus, minus), as the vote op expects.
 void pack_vote_counters(const Message& msg, const VoteGrid& g, unsigned w, std::span<uint64_t> out);
 
+// Moves the rows of the ranks that vote (msg.abstainers) to the front of rows
+// ([P][row_words], in rank order) and returns how many there are.
+int voter_rows(std::span<uint64_t> rows, size_t row_words, const Message& msg, int P);
 // A chunk's decision from its summed counters ([chunk_tiles][planes] tiles of
 // w planes) into out: [decided_planes][chunk_words].
+// P: the voters (the sign threshold and whether a tie is possible; the
+// abstainers' counters are 0).
 void decide_counters(std::span<const uint64_t> counters, const VoteGrid& g, unsigned w, int P,
                      std::span<uint64_t> out);
 // A chunk's decision from P ranks' bitmaps of it, rows: [P][planes][chunk_words],

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <limits>
 
+#include "comm/abstain_census.h"
 #include "comm/mpi_check.h"
 #include "comm/strategies.h"
 #include "kernels.h"
@@ -112,6 +113,18 @@ std::string message_check(const Message& m) {
     return why;
 }
 
+// "" if the abstainers are P flags of 0 or 1 that list this rank exactly
+// when it abstains and leave a voter, else what is wrong.
+std::string abstainers_check(const Message& m, int rank, int P) {
+    const std::span<const uint8_t> a = m.abstainers;
+    if (a.empty()) return m.abstains ? "an abstaining message without the abstainers (abstain_census)" : "";
+    if (a.size() != size_t(P) || std::any_of(a.begin(), a.end(), [](uint8_t f) { return f > 1; }))
+        return "abstainers: " + std::to_string(a.size()) + " flags for " + std::to_string(P) + " ranks, or a flag not 0/1";
+    if (bool(a[size_t(rank)]) != m.abstains) return "abstainers disagree with this rank's message on its abstention";
+    if (message_voters(m, P) < 1) return "every rank abstains: no vote to take";
+    return "";
+}
+
 }  // namespace
 
 std::string_view message_kind_name(MessageKind k) {
@@ -199,6 +212,10 @@ static size_t count_set_bits(std::span<const uint64_t> bits, size_t d) {
         k += size_t(std::popcount(v));
     }
     return k;
+}
+
+int message_voters(const Message& msg, int P) {
+    return P - abstainer_count(msg.abstainers);
 }
 
 size_t message_entries(const Message& msg) {
@@ -306,6 +323,7 @@ size_t encoded_bytes_estimate(MessageKind kind, size_t d, size_t k) {
 void exchange(Comm* c, const Strategy& s, const Message& msg, Update* out) {
     if (std::string why = strategy_check(s, msg.kind); !why.empty()) fatal_collective("%s", why.c_str());
     if (std::string why = message_check(msg); !why.empty()) fatal("%s", why.c_str());
+    if (std::string why = abstainers_check(msg, c->rank, c->size); !why.empty()) fatal("%s", why.c_str());
     s.exchange(c, msg, out);
 }
 

@@ -38,8 +38,9 @@ namespace bitvote {
 
 // What a rank sends. Every vote decides sign(sum of votes), 0 on a tie
 // (DESIGN.md 3). Dense sign: each rank votes +1 or -1 (its sign(0) = +1), so
-// only an even P can tie. Ternary and sparse: sign(plus - minus), 0 on a tie
-// or where nobody voted.
+// only an even number of voters can tie. Ternary and sparse: sign(plus -
+// minus), 0 on a tie or where nobody voted. Every kind can abstain
+// (Message::abstainers).
 // scaled_sign (efsign) and sparse_fp32 (topk) carry values: their update is
 // the fp32 mean over ranks, like fp32.
 enum class MessageKind : unsigned { fp32 = 0, sign, ternary, sparse, scaled_sign, sparse_fp32 };
@@ -60,6 +61,14 @@ struct Message {
     // scaled_sign: bits as sign, value i = scale * (bit i ? +1 : -1).
     // sparse_fp32: indices as sparse, values [K] (value j at indices[j], 0 elsewhere).
     float scale = 0;
+    // Abstention (DESIGN.md 9): a rank whose gradient holds a NaN or inf casts
+    // no vote that step. Its message says nothing (values 0, no list, no
+    // ternary vote, scale 0; a dense sign cannot say 0, so its bits are
+    // ignored), and the exchange leaves it out: value kinds divide by the
+    // voters instead of P, dense sign votes count the voters' bits only.
+    bool abstains = false;                // this rank abstains this step
+    std::span<const uint8_t> abstainers;  // [P] 1 where rank r abstains this step (abstain_census), the
+                                          // same on every rank; empty: every rank votes
 };
 Message message_fp32(std::span<const float> values);
 Message message_sign(std::span<const uint64_t> bits, size_t d);
@@ -69,13 +78,17 @@ Message message_scaled_sign(std::span<const uint64_t> bits, float scale, size_t 
 Message message_sparse_fp32(std::span<const uint32_t> indices, std::span<const float> values, size_t d);
 // The message as d floats (fp32, scaled_sign, sparse_fp32), out: [d].
 void message_densify(const Message& msg, std::span<float> out);
+// Whether rank r abstains in this exchange (msg.abstainers).
+inline bool rank_abstains(const Message& msg, size_t r) { return !msg.abstainers.empty() && msg.abstainers[r]; }
+// Ranks that vote in this exchange: P less the abstainers.
+int message_voters(const Message& msg, int P);
 
-// The agreed update, bit-identical on every rank. fp32, scaled_sign and sparse_fp32 messages give the mean;
-// sign messages give the majority: sign at odd P (no ties), ternary at even P (a tie decides 0);
-// ternary and sparse messages give ternary.
+// The agreed update, bit-identical on every rank. fp32, scaled_sign and sparse_fp32 messages give the mean
+// over the voters; sign messages give the majority: sign when the voters are odd (no ties), ternary when
+// they are even (a tie decides 0); ternary and sparse messages give ternary.
 struct Update {
     MessageKind kind = MessageKind::fp32;  // fp32, sign or ternary
-    std::vector<float> values;             // fp32:    [d] sum / P
+    std::vector<float> values;             // fp32:    [d] sum / voters (P unless ranks abstain)
     std::vector<uint64_t> bits;            // sign:    [bitmap_words(d)], 1 = +1
     std::vector<uint64_t> voted;           // ternary: [bitmap_words(d)], 1 = decided nonzero
     std::vector<uint64_t> positive;        // ternary: [bitmap_words(d)], 1 = decided +1
@@ -194,8 +207,9 @@ size_t encoded_bytes_estimate(MessageKind kind, size_t d, size_t k);
 // coordinates of a ternary one; 0 for dense kinds.
 size_t message_entries(const Message& msg);
 
-// Collective: every rank passes the same strategy, kind and d. An invalid
-// (strategy, kind) pair or a malformed message is a fatal error.
+// Collective: every rank passes the same strategy, kind, d and abstainers.
+// An invalid (strategy, kind) pair, a malformed message, an abstention the
+// abstainers do not list or no voter at all is a fatal error.
 void exchange(Comm* c, const Strategy& s, const Message& msg, Update* out);
 
 // out = an update of `kind` (fp32, sign or ternary) holding zeros: d floats,

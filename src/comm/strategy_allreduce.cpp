@@ -1,4 +1,5 @@
-// allreduce: the fp32 baseline. MPI_Allreduce SUM, then / P on every rank.
+// allreduce: the fp32 baseline. MPI_Allreduce SUM, then / P on every rank
+// (/ the voters when ranks abstain: their messages are 0).
 // scaled_sign and sparse_fp32 messages go as their dense fp32 vector (the
 // uncompressed fallback of efsign and topk).
 #include "comm/collectives.h"
@@ -16,7 +17,7 @@ void exchange_allreduce(Comm* c, const Message& msg, Update* out) {
         send = c->buffers.dense.data();
     }
     allreduce_sum_floats(c, send, out->values.data(), msg.d);
-    for (float& v : out->values) v /= float(c->size);
+    for (float& v : out->values) v /= float(message_voters(msg, c->size));
 }
 
 // Ring allreduce: reduce-scatter then allgather, (P - 1) / P of 4d bytes each.

@@ -1,6 +1,7 @@
 // sign-allgather: each rank's scaled sign (d sign bits + one fp32 scale, the
 // efsign message) goes to every rank with one MPI_Allgather; every rank sums
-// scale_r * sign_r in rank order and divides by P, so all hold the same bits.
+// scale_r * sign_r in rank order and divides by P (the voters: an abstainer's
+// scale is 0), so all hold the same bits.
 #include <cstring>
 
 #include "comm/collectives.h"
@@ -29,7 +30,7 @@ void exchange_sign_allgather(Comm* c, const Message& msg, Update* out) {
         const float plus_minus[2] = {-scale, scale};  // indexed by the bit: no branch on random signs
         for (size_t i = 0; i < d; ++i) out->values[i] += plus_minus[(bits[i / 64] >> (i % 64)) & 1];
     }
-    for (float& v : out->values) v /= float(P);
+    for (float& v : out->values) v /= float(message_voters(msg, int(P)));
 }
 
 // Every rank receives the P - 1 other bitmaps and scales: (P - 1) (d / 8 + 8) bytes.

@@ -72,7 +72,7 @@ void exchange_sparse_allgather(Comm* c, const Message& msg, Update* out) {
         Message decoded = message_sparse(std::span(indices).first(k), signs, msg.d);
         pack_vote_bits(decoded, g, rows.subspan(r * n, n));
     }
-    decide_rows(rows, g, c->size, &b.counters, decided);
+    decide_rows(rows, g, voter_rows(rows, n, msg, c->size), &b.counters, decided);
     unpack_decided(decided, g, out);
 }
 

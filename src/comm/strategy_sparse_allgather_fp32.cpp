@@ -1,7 +1,7 @@
 // sparse-allgather-fp32: each rank's (index, value) list (the topk message)
 // goes to every rank with MPI_Allgather of the sizes and MPI_Allgatherv of
-// the pairs; every rank adds the lists in rank order and divides by P, so all
-// hold the same bits.
+// the pairs; every rank adds the lists in rank order and divides by P (the
+// voters: an abstainer's list is empty), so all hold the same bits.
 #include <cstring>
 
 #include "comm/collectives.h"
@@ -39,7 +39,7 @@ void exchange_sparse_allgather_fp32(Comm* c, const Message& msg, Update* out) {
             if (i >= msg.d) fatal("sparse-allgather-fp32: rank %zu sent index %u >= d = %zu", r, i, msg.d);
             out->values[i] += v;
         }
-    for (float& v : out->values) v /= float(P);
+    for (float& v : out->values) v /= float(message_voters(msg, int(P)));
 }
 
 // Every rank receives the P - 1 other lists; `encoded` = one rank's list, 8 K bytes.

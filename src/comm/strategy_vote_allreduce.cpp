@@ -1,5 +1,6 @@
 // vote-allreduce: MPI_Allreduce of bit-sliced w-bit counters with the vote op,
-// then every rank decides the whole vector.
+// then every rank decides the whole vector (an abstainer adds 0; the sign
+// threshold is half the voters).
 #include "comm/collectives.h"
 #include "comm/dense_vote.h"
 #include "comm/strategies.h"
@@ -7,13 +8,13 @@
 namespace bitvote {
 
 void exchange_vote_allreduce(Comm* c, const Message& msg, Update* out) {
-    VoteGrid g = vote_grid(msg.kind, msg.d, 1, c->size);
+    VoteGrid g = vote_grid(msg.kind, msg.d, 1, message_voters(msg, c->size));
     ExchangeBuffers& b = c->buffers;
     std::span<uint64_t> counters = resize_words(&b.mine, g.counter_words(c->vote.w));  // [tiles][planes] tiles
     pack_vote_counters(msg, g, c->vote.w, counters);
     allreduce_vote_tiles(c, counters.data(), g.chunk_tiles * g.planes);
     std::span<uint64_t> decided = resize_words(&b.decided, g.chunk_decided_words());
-    decide_counters(counters, g, c->vote.w, c->size, decided);
+    decide_counters(counters, g, c->vote.w, message_voters(msg, c->size), decided);
     unpack_decided(decided, g, out);
 }
 

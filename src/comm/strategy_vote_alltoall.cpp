@@ -1,6 +1,7 @@
 // vote-alltoall: MPI_Alltoall of 1-bit chunks (2 bits for ternary), each rank
-// counts its chunk over the P rows it received, MPI_Allgather the decisions
-// (1 bit, or 2 where a tie can decide 0: ternary, or signs at even P).
+// counts its chunk over the rows it received (the voters' rows: an
+// abstainer's are dropped), MPI_Allgather the decisions (1 bit, or 2 where a
+// tie can decide 0: ternary, or signs from an even number of voters).
 #include "comm/collectives.h"
 #include "comm/dense_vote.h"
 #include "comm/strategies.h"
@@ -8,7 +9,7 @@
 namespace bitvote {
 
 void exchange_vote_alltoall(Comm* c, const Message& msg, Update* out) {
-    VoteGrid g = vote_grid(msg.kind, msg.d, size_t(c->size), c->size);
+    VoteGrid g = vote_grid(msg.kind, msg.d, size_t(c->size), message_voters(msg, c->size));
     size_t n = g.chunk_bitmap_words(), decided_n = g.chunk_decided_words();
     ExchangeBuffers& b = c->buffers;
     std::span<uint64_t> bits = resize_words(&b.mine, g.bitmap_words());  // [P][planes][chunk_words]
@@ -17,7 +18,7 @@ void exchange_vote_alltoall(Comm* c, const Message& msg, Update* out) {
     std::span<uint64_t> decided = resize_words(&b.decided, decided_n);
     std::span<uint64_t> all = resize_words(&b.gathered, g.decided_words());
     alltoall_words(c, bits.data(), rows.data(), n);
-    decide_rows(rows, g, c->size, &b.counters, decided);
+    decide_rows(rows, g, voter_rows(rows, n, msg, c->size), &b.counters, decided);
     allgather_words(c, decided.data(), all.data(), decided_n);
     unpack_decided(all, g, out);
 }

@@ -1,6 +1,7 @@
 // vote-gather: the signSGD paper's parameter server. MPI_Gather every rank's
-// bitmaps to rank 0, rank 0 votes, MPI_Bcast the decision (1 bitmap, or 2
-// where a tie can decide 0: ternary, or signs at even P).
+// bitmaps to rank 0, rank 0 votes (the voters' rows), MPI_Bcast the decision
+// (1 bitmap, or 2 where a tie can decide 0: ternary, or signs from an even
+// number of voters).
 #include <cmath>
 
 #include "comm/collectives.h"
@@ -11,7 +12,7 @@ namespace bitvote {
 
 void exchange_vote_gather(Comm* c, const Message& msg, Update* out) {
     constexpr int root = 0;
-    VoteGrid g = vote_grid(msg.kind, msg.d, 1, c->size);
+    VoteGrid g = vote_grid(msg.kind, msg.d, 1, message_voters(msg, c->size));
     size_t n = g.chunk_bitmap_words();
     ExchangeBuffers& b = c->buffers;
     std::span<uint64_t> bits = resize_words(&b.mine, n);  // [planes][words]
@@ -19,7 +20,7 @@ void exchange_vote_gather(Comm* c, const Message& msg, Update* out) {
     std::span<uint64_t> rows = resize_words(&b.received, c->rank == root ? size_t(c->size) * n : 0);
     std::span<uint64_t> decided = resize_words(&b.decided, g.chunk_decided_words());
     gather_words(c, bits.data(), rows.data(), n, root);
-    if (c->rank == root) decide_rows(rows, g, c->size, &b.counters, decided);
+    if (c->rank == root) decide_rows(rows, g, voter_rows(rows, n, msg, c->size), &b.counters, decided);
     bcast_words(c, decided.data(), decided.size(), root);
     unpack_decided(decided, g, out);
 }

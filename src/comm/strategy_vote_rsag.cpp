@@ -1,7 +1,8 @@
 // vote-rsag: MPI_Reduce_scatter_block of the counters with the vote op (rank r
 // gets the sums of chunk r), each rank decides its chunk to 1 bit (2 where a
-// tie can decide 0: ternary votes, or signs at even P), MPI_Allgather the
-// decided chunks.
+// tie can decide 0: ternary votes, or signs from an even number of voters),
+// MPI_Allgather the decided chunks. An abstainer adds 0; the sign threshold
+// is half the voters.
 #include "comm/collectives.h"
 #include "comm/dense_vote.h"
 #include "comm/strategies.h"
@@ -9,7 +10,7 @@
 namespace bitvote {
 
 void exchange_vote_rsag(Comm* c, const Message& msg, Update* out) {
-    VoteGrid g = vote_grid(msg.kind, msg.d, size_t(c->size), c->size);
+    VoteGrid g = vote_grid(msg.kind, msg.d, size_t(c->size), message_voters(msg, c->size));
     ExchangeBuffers& b = c->buffers;
     std::span<uint64_t> counters = resize_words(&b.mine, g.counter_words(c->vote.w));  // [P][chunk_tiles][planes]
     pack_vote_counters(msg, g, c->vote.w, counters);
@@ -18,7 +19,7 @@ void exchange_vote_rsag(Comm* c, const Message& msg, Update* out) {
     reduce_scatter_vote_tiles(c, counters.data(), own.data(), own_tiles);
     std::span<uint64_t> decided = resize_words(&b.decided, g.chunk_decided_words());
     std::span<uint64_t> all = resize_words(&b.gathered, g.decided_words());
-    decide_counters(own, g, c->vote.w, c->size, decided);
+    decide_counters(own, g, c->vote.w, message_voters(msg, c->size), decided);
     allgather_words(c, decided.data(), all.data(), decided.size());
     unpack_decided(all, g, out);
 }

@@ -98,22 +98,24 @@ std::string alie_check(int P, int byzantine, double z) {
 }
 
 void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine, int64_t step) {
-    const bool liar = c->rank >= c->size - byzantine;
+    const bool liar = c->rank >= c->size - byzantine && !msg->abstains;
     if (a != AttackKind::alie) {
         if (liar) method_corrupt(m, msg, a, step);
         return;
     }
     if (std::string why = attack_check(m->cfg.kind, a); !why.empty()) fatal_collective("%s", why.c_str());
     const size_t d = msg->d;
-    std::vector<double> moments(2 * d);  // [d] sum of v, then [d] sum of v^2, over ranks
+    // [d] sum of v, [d] sum of v^2, then the count of ranks, over the ranks that do not abstain
+    std::vector<double> moments(2 * d + 1);
     for (size_t i = 0; i < d; ++i) moments[i] = msg->values[i], moments[d + i] = double(msg->values[i]) * msg->values[i];
-    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, moments.data(), mpi_count(2 * d, "alie moments"), MPI_DOUBLE, MPI_SUM,
+    moments[2 * d] = msg->abstains ? 0 : 1;  // an abstainer's values are 0: it adds nothing else
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, moments.data(), mpi_count(2 * d + 1, "alie moments"), MPI_DOUBLE, MPI_SUM,
                             c->comm));
     if (!liar) return;
-    const double z = m->cfg.alie_z > 0 ? m->cfg.alie_z : alie_z(c->size, byzantine);
+    const double z = m->cfg.alie_z > 0 ? m->cfg.alie_z : alie_z(c->size, byzantine), n = moments[2 * d];
     if (m->values.size() < d) m->values.resize(d);
     for (size_t i = 0; i < d; ++i) {
-        double mean = moments[i] / c->size, var = std::max(0.0, moments[d + i] / c->size - mean * mean);
+        double mean = moments[i] / n, var = std::max(0.0, moments[d + i] / n - mean * mean);
         m->values[i] = float(mean - z * std::sqrt(var));
     }
     msg->values = std::span<const float>(m->values).first(d);

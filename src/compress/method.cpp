@@ -76,6 +76,36 @@ void decay_weights(const MethodConfig& cfg, std::span<float> w) {
     for (float& x : w) x *= keep;
 }
 
+// A message of the method's kind that votes nothing: values 0 (fp32), no
+// list, no ternary vote, scale 0; a dense sign's bits (0 here) are left out
+// by the exchange.
+Message message_abstain(Method* m, size_t d) {
+    Message msg;
+    switch (row(m->cfg.kind).message) {
+        case MessageKind::fp32:
+            m->values.assign(d, 0.0f);
+            msg = message_fp32(m->values);
+            break;
+        case MessageKind::sign:
+            std::fill(m->bits.begin(), m->bits.end(), 0);
+            msg = message_sign(m->bits, d);
+            break;
+        case MessageKind::ternary:
+            std::fill(m->voted.begin(), m->voted.end(), 0);
+            std::fill(m->positive.begin(), m->positive.end(), 0);
+            msg = message_ternary(m->voted, m->positive, d);
+            break;
+        case MessageKind::sparse: msg = message_sparse({}, {}, d); break;
+        case MessageKind::scaled_sign:
+            std::fill(m->bits.begin(), m->bits.end(), 0);
+            msg = message_scaled_sign(m->bits, 0.0f, d);
+            break;
+        case MessageKind::sparse_fp32: msg = message_sparse_fp32({}, {}, d); break;
+    }
+    msg.abstains = true;
+    return msg;
+}
+
 void expect_update(const Method& m, const Update& u, bool ok) {
     if (!ok)
         fatal("method '%s' got a %s update (its message is %s)", std::string(row(m.cfg.kind).name).c_str(),
@@ -188,7 +218,8 @@ void method_measure_scales(Method* m, std::span<const float> grad) {
     const double rho = m->cfg.magsparse_density;
     for (size_t l = 0; l < m->segments.size(); ++l) {
         std::span<const float> g = grad.subspan(m->segments[l].offset, m->segments[l].count);
-        m->scales[l] = rho > 0 ? density_scale(g, rho, &m->values) : abs_max(g);  // values: the solver's scratch
+        if (!gradient_finite(g)) m->scales[l] = 0;  // this rank abstains (method_compress): no say in B
+        else m->scales[l] = rho > 0 ? density_scale(g, rho, &m->values) : abs_max(g);  // values: solver scratch
     }
 }
 
@@ -201,11 +232,13 @@ void method_states(Method* m, const std::string& prefix, StateList* out) {
     state_add(out, prefix + "velocity", m->velocity);
 }
 
+bool gradient_finite(std::span<const float> grad) {
+    if (std::isfinite(kernels().stream_sum(grad))) return true;
+    return std::all_of(grad.begin(), grad.end(), [](float g) { return std::isfinite(g); });
+}
+
 std::string gradient_check(std::span<const float> grad, int64_t step) {
-    // A NaN or inf makes the sum non-finite: one pass at memory speed (the
-    // stream kernel); only then look for the culprit (a finite sum that
-    // overflowed finds none and passes).
-    if (std::isfinite(kernels().stream_sum(grad))) return "";
+    if (gradient_finite(grad)) return "";
     for (size_t i = 0; i < grad.size(); ++i)
         if (!std::isfinite(grad[i]))
             return "non-finite gradient at step " + std::to_string(step) + ": g[" + std::to_string(i) +
@@ -214,9 +247,7 @@ std::string gradient_check(std::span<const float> grad, int64_t step) {
 }
 
 Message method_compress(Method* m, std::span<const float> grad, int64_t step) {
-    // Usually every rank diverges at the same step: one message from rank 0 (a
-    // rank that alone sees it prints it itself, a moment later).
-    if (std::string why = gradient_check(grad, step); !why.empty()) fatal_collective("%s", why.c_str());
+    if (!gradient_finite(grad)) return message_abstain(m, grad.size());
     return row(m->cfg.kind).compress(m, grad, step);
 }
 

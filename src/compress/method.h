@@ -11,7 +11,7 @@
 //   ...
 //   method_measure_scales(&method, grad);                       // compress phase: magsparse's B, this rank's
 //   method_agree_scales(&comm, &method);                         // comm phase: the B of every rank (collective)
-//   Message m = method_compress(&method, grad, step);           // compress phase (fatal on NaN/inf)
+//   Message m = method_compress(&method, grad, step);           // compress phase (abstains on NaN/inf)
 //   if (N) method_attack(&comm, &method, &m, attack, N, step);   // every rank: the last N lie
 //   aggregate(&agg, m, &update);      // comm phase (exchange), aggregate phase (combine): see aggregator.h
 //   method_apply(&method, update, weights, step);                // update phase
@@ -147,12 +147,18 @@ void method_agree_scales(Comm* c, Method* m);
 // draws of magsparse, noisysign and `random` are keyed by (seed, rank, step,
 // index): the step is their counter, so they hold no state.
 void method_states(Method* m, const std::string& prefix, StateList* out);
+// Whether every gradient entry is finite: one read pass (the stream_sum
+// kernel: a NaN or inf makes the sum non-finite; only then a scan, so a
+// finite sum that overflowed passes).
+bool gradient_finite(std::span<const float> grad);
 // "" if every gradient entry is finite, else a message naming the step, the
 // first bad index and its value.
 std::string gradient_check(std::span<const float> grad, int64_t step);
-// The message of this step. A non-finite gradient is fatal (gradient_check's
-// message, then every rank ends): NaN never enters the vote. The message's
-// spans point into *m (or into grad for sgd).
+// The message of this step. A non-finite gradient makes the rank abstain
+// (DESIGN.md 9; Message::abstains): the message holds no vote and the
+// method's state (momentum, error memory, accumulator) stays as it was, so
+// NaN never enters a message or the state. The message's spans point into
+// *m (or into grad for sgd).
 Message method_compress(Method* m, std::span<const float> grad, int64_t step);
 // w -= lr * update (+ momentum / weight decay as the method says). update is
 // what aggregate() (or exchange()) gave for this method's message. No rule
@@ -165,7 +171,9 @@ void method_apply(Method* m, const Update& update, std::span<float> weights, int
 // scale 0), scaled = -100 v (messages with values only). Rewrites *msg; its
 // spans then point into *m. Local: every attack but alie.
 void method_corrupt(Method* m, Message* msg, AttackKind a, int64_t step);
-// Collective, on every rank: the last `byzantine` ranks corrupt their message.
+// Collective, on every rank: the last `byzantine` ranks corrupt their message
+// unless it abstains (an abstainer sends nothing, honest or not; alie's
+// moments are over the ranks that do not abstain).
 // alie ("a little is enough", fp32 messages): every rank's honest values give
 // the mean mu and standard deviation sigma per coordinate (an MPI_Allreduce
 // that simulates omniscient attackers: not counted in payload bytes), and the

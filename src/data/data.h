@@ -108,6 +108,11 @@ struct Data {
 // invalid file, dataset or attribute, labels >= classes, mismatched counts)
 // throw DataError naming the file, dataset and problem, the same on every rank.
 Data data_open(const DataConfig& cfg, MPI_Comm comm);
+// data_open's work after the open: validates the layout of an open file and
+// reads the shard of `rank` of `ranks` (no MPI call; the file may be open
+// with any HDF5 driver: the fuzz target opens its bytes in memory). cfg.path
+// only names the file in messages.
+Data data_read(hid_t file, const DataConfig& cfg, int rank, int ranks);
 
 // ---- batches ---------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ int64_t h5_check(int64_t result, const char* call, const char* file, int line) {
     std::string why;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &why);
     H5Eclear2(H5E_DEFAULT);
-    throw DataError(std::string(file) + ":" + std::to_string(line) + ": HDF5 call " + call + " failed" +
+    throw H5CallError(std::string(file) + ":" + std::to_string(line) + ": HDF5 call " + call + " failed" +
                     (why.empty() ? "" : ": " + why));
 }
 

@@ -1,7 +1,7 @@
 // Checked HDF5 calls and handles that close themselves; HDF5's version.
 //
-// H5_CHECK(call) returns the call's result, or throws DataError naming
-// file:line, the call and HDF5's own innermost message. h5_quiet() turns off
+// H5_CHECK(call) returns the call's result, or throws H5CallError (a
+// DataError) naming file:line, the call and HDF5's own innermost message. h5_quiet() turns off
 // HDF5's automatic error-stack printing so that message is the only one.
 #pragma once
 
@@ -16,6 +16,11 @@ namespace bitvote {
 // Every data and dataset error: a message that names the file and the problem.
 struct DataError : std::runtime_error {
     using std::runtime_error::runtime_error;
+};
+// A failed HDF5 call (H5_CHECK): its message names the source line and the
+// call; a reader that knows the data file adds its name (data_open does).
+struct H5CallError : DataError {
+    using DataError::DataError;
 };
 
 #define H5_CHECK(call) ::bitvote::h5_check((call), #call, __FILE__, __LINE__)

@@ -1,6 +1,7 @@
 // data_open: validate a bitvote HDF5 dataset and read this rank's shard with
 // parallel HDF5 (MPI-IO), only the images this rank owns.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "data/data.h"
@@ -15,6 +16,12 @@ enum : uint64_t { stream_train_subset = 1, stream_test_subset = 2 };
 
 [[noreturn]] void refuse(const std::string& path, const std::string& what, const std::string& why) {
     throw DataError(path + ": " + what + (what.empty() ? "" : " ") + why);
+}
+
+// A corrupt file can fail deep inside HDF5 on any call: the message then names
+// the file too (found by tests/fuzz/fuzz_dataset_open.cpp).
+[[noreturn]] void refuse_unreadable(const std::string& path, const H5CallError& e) {
+    refuse(path, "", std::string("is not a readable bitvote dataset (") + e.what() + ")");
 }
 
 // One split of the file as opened: its datasets and sample count.
@@ -57,14 +64,29 @@ H5Handle open_uint8(hid_t file, const std::string& path, const std::string& name
                    (rank == 4 ? " [N, C, H, W]" : " [N]"));
     H5_CHECK(H5Sget_simple_extent_dims(space, dims, nullptr));
     if (!is_uint8(dataset)) refuse(path, "dataset " + name, "is not uint8");
+    // A declared extent never written (HDF5 would read fill values) must not
+    // size the buffers: 2^35 unwritten labels asked for 32 GB (found with the
+    // description format of tests/fuzz/fuzz_dataset_open.cpp).
+    H5D_space_status_t status;
+    H5_CHECK(H5Dget_space_status(dataset, &status));
+    if (status != H5D_SPACE_STATUS_ALLOCATED && std::all_of(dims, dims + rank, [](hsize_t n) { return n > 0; }))
+        refuse(path, "dataset " + name, "was declared but not (fully) written: HDF5 holds no data for part of it");
     return dataset;
 }
+
+// Largest C, H or W: the sample shape is held in ints and C H W in an int64.
+constexpr hsize_t max_side = 65535;
 
 SplitFile open_split(hid_t file, const std::string& path, const std::string& group) {
     SplitFile s{group, {}, {}, {}, 0};
     hsize_t image_dims[4], label_dims[1];
     s.images = open_uint8(file, path, group + "/images", 4, image_dims);
     s.labels = open_uint8(file, path, group + "/labels", 1, label_dims);
+    for (int i = 1; i < 4; ++i)
+        if (image_dims[i] > max_side)
+            refuse(path, "dataset " + group + "/images",
+                   "has samples of [C, H, W] = [" + std::to_string(image_dims[1]) + ", " + std::to_string(image_dims[2]) +
+                       ", " + std::to_string(image_dims[3]) + "]: each must be at most " + std::to_string(max_side));
     s.count = int64_t(image_dims[0]);
     s.shape = {int(image_dims[1]), int(image_dims[2]), int(image_dims[3])};
     if (s.count < 1 || s.shape.pixels() < 1) refuse(path, "dataset " + group + "/images", "is empty");
@@ -75,14 +97,22 @@ SplitFile open_split(hid_t file, const std::string& path, const std::string& gro
     return s;
 }
 
-void require_attribute(hid_t file, const std::string& path, const char* name) {
+// The attribute on /, which must hold exactly one value: H5Aread writes as
+// many as it holds (an array attribute overflowed the one-value buffer: found
+// by tests/fuzz/fuzz_dataset_open.cpp).
+H5Handle open_single_attribute(hid_t file, const std::string& path, const char* name) {
     if (H5_CHECK(H5Aexists(file, name)) <= 0) refuse(path, std::string("attribute '") + name + "'", "is missing");
+    H5Handle attr(H5_CHECK(H5Aopen(file, name, H5P_DEFAULT)));
+    H5Handle space(H5_CHECK(H5Aget_space(attr)));
+    const int64_t values = H5_CHECK(H5Sget_simple_extent_npoints(space));
+    if (values != 1)
+        refuse(path, std::string("attribute '") + name + "'", "holds " + std::to_string(values) + " values, expected one");
+    return attr;
 }
 
 template <class T>
 T read_number(hid_t file, const std::string& path, const char* name, hid_t mem_type) {
-    require_attribute(file, path, name);
-    H5Handle attr(H5_CHECK(H5Aopen(file, name, H5P_DEFAULT)));
+    H5Handle attr = open_single_attribute(file, path, name);
     H5Handle type(H5_CHECK(H5Aget_type(attr)));
     const H5T_class_t cls = H5Tget_class(type);
     if (cls != H5T_INTEGER && cls != H5T_FLOAT)
@@ -93,8 +123,7 @@ T read_number(hid_t file, const std::string& path, const char* name, hid_t mem_t
 }
 
 std::string read_string(hid_t file, const std::string& path, const char* name) {
-    require_attribute(file, path, name);
-    H5Handle attr(H5_CHECK(H5Aopen(file, name, H5P_DEFAULT)));
+    H5Handle attr = open_single_attribute(file, path, name);
     H5Handle type(H5_CHECK(H5Aget_type(attr)));
     if (H5Tget_class(type) != H5T_STRING) refuse(path, std::string("attribute '") + name + "'", "is not a string");
     H5Handle mem(H5_CHECK(H5Tget_native_type(type, H5T_DIR_ASCEND)));
@@ -118,8 +147,8 @@ DataInfo read_info(hid_t file, const std::string& path) {
     info.std = read_number<double>(file, path, "std", H5T_NATIVE_DOUBLE);
     if (info.classes < 1 || info.classes > 256)
         refuse(path, "attribute 'classes'", "= " + std::to_string(info.classes) + ", expected 1..256 (uint8 labels)");
-    if (!(info.std > 0) || !(info.mean >= 0 && info.mean <= 1))
-        refuse(path, "attributes 'mean'/'std'", "are not a mean in [0, 1] and a std > 0");
+    if (!(info.std > 0 && std::isfinite(info.std)) || !(info.mean >= 0 && info.mean <= 1))
+        refuse(path, "attributes 'mean'/'std'", "are not a mean in [0, 1] and a finite std > 0");
     return info;
 }
 
@@ -203,7 +232,18 @@ Data data_open(const DataConfig& cfg, MPI_Comm comm) {
     int rank = 0, ranks = 1;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
-    H5Handle file = open_file(cfg.path, comm);
+    H5Handle file;
+    try {
+        file = open_file(cfg.path, comm);
+    } catch (const H5CallError& e) {
+        refuse_unreadable(cfg.path, e);
+    }
+    return data_read(file, cfg, rank, ranks);
+}
+
+namespace {
+
+Data read_dataset(hid_t file, const DataConfig& cfg, int rank, int ranks) {
     H5Handle xfer(H5_CHECK(H5Pcreate(H5P_DATASET_XFER)));
     H5_CHECK(H5Pset_dxpl_mpio(xfer, H5FD_MPIO_INDEPENDENT));
 
@@ -235,6 +275,16 @@ Data data_open(const DataConfig& cfg, MPI_Comm comm) {
     images = read_images(test, test_samples, xfer);
     data.test = shard_make(std::move(test_samples), test_labels, std::move(images));
     return data;
+}
+
+}  // namespace
+
+Data data_read(hid_t file, const DataConfig& cfg, int rank, int ranks) {
+    try {
+        return read_dataset(file, cfg, rank, ranks);
+    } catch (const H5CallError& e) {
+        refuse_unreadable(cfg.path, e);
+    }
 }
 
 }  // namespace bitvote

@@ -27,6 +27,7 @@ struct StepRecord {
                                                // unless they ran behind backward, --overlap)
     double update_density = 0;                 // fraction of coordinates the agreed update moves
                                                // (update_nonzeros / d; the same on every rank)
+    std::vector<int> abstainers;               // ranks that abstained (non-finite gradient), ascending
 };
 
 struct Metrics {

@@ -2,6 +2,7 @@
 // (see overlap.h).
 #include "train/overlap.h"
 
+#include "comm/mpi_check.h"
 #include "train/compress_phases.h"
 
 namespace bitvote {
@@ -32,7 +33,12 @@ bool overlap_bucket_ready(const Overlap& ov, size_t ready_from) {
 void overlap_post_next(Overlap* ov, PhaseTimer* timer, std::span<const float> grad, int64_t step) {
     const size_t i = ov->next++;
     const Bucket& b = ov->buckets[i];
-    const Message msg = compress_phases(timer, ov->comm, &ov->methods[i], grad.subspan(b.offset, b.count), step);
+    const std::span<const float> part = grad.subspan(b.offset, b.count);
+    const Message msg = compress_phases(timer, ov->comm, &ov->methods[i], part, step);
+    if (msg.abstains)  // the census would cost a round per bucket, before any bucket could go
+        fatal("%s in bucket %zu: --overlap cannot leave a rank out of a step (only the whole-vector step takes "
+              "the abstain census); run without --overlap to let this rank abstain",
+              gradient_check(part, step).c_str(), i);
     if (ov->thread) {
         exchange_thread_post(ov->thread, msg, &ov->updates[i]);
         return;

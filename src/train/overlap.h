@@ -9,7 +9,9 @@
 // one bucket, which waits for the whole backward. magsparse's ranks agree on
 // each bucket's layer scales as it is compressed, on this thread and the run's
 // Comm (train/compress_phases.h): a bucket's scales are its layers', so the
-// bits are the whole-vector step's.
+// bits are the whole-vector step's. A non-finite gradient is fatal here (a
+// rank cannot abstain: DESIGN.md 9): the message names the rank, step, bucket
+// and coordinate.
 //
 //   Overlap ov = overlap_open(mc, net_segments(net), bucket_kb, &comm, *strategy);  // collective
 //   float loss = net_forward_loss(&net, ...);

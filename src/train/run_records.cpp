@@ -88,6 +88,7 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::local_lr] = cfg.local_lr;
     r[schema::accum] = float_decimal(cfg.method.accum);
     r[schema::alie_z] = cfg.method.alie_z > 0 ? JsonRecord(cfg.method.alie_z) : JsonRecord();
+    r[schema::max_abstain] = facts.max_abstain;
 }
 
 // One number per phase, keyed by its name, in Phase order.
@@ -135,6 +136,7 @@ JsonRecord record_step(const StepRecord& s) {
     r[schema::comm_exposed_ms] = 1e3 * s.comm_exposed;
     r[schema::comm_busy_ms] = 1e3 * s.comm_busy;
     r[schema::update_density] = s.update_density;
+    r[schema::abstainers] = s.abstainers;
     return r;
 }
 
@@ -200,6 +202,7 @@ JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const R
     r[schema::buckets] = out.buckets;
     r[schema::checkpoint_seconds] = out.checkpoint_seconds;
     r[schema::resumed_from_step] = out.resumed_from < 0 ? JsonRecord() : JsonRecord(out.resumed_from);
+    r[schema::nonfinite_steps] = out.nonfinite_steps;
     write_env(&r, env);
     return r;
 }
@@ -241,6 +244,12 @@ void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunE
                     static_cast<long long>(out.buckets), static_cast<long long>(cfg.bucket_kb),
                     overlap_progress_of(cfg) == OverlapProgress::test ? "MPI_Iallreduce + MPI_Test" : "exchange thread",
                     100 * m.comm_hidden);
+    std::string abstained;
+    for (size_t r = 0; r < out.nonfinite_steps.size(); ++r)
+        if (out.nonfinite_steps[r])
+            abstained += (abstained.empty() ? "" : ", ") + ("rank " + std::to_string(r) + ": " +
+                                                            std::to_string(out.nonfinite_steps[r]) + " step(s)");
+    if (!abstained.empty()) std::printf("\n  abstained          %s (non-finite gradients)", abstained.c_str());
     std::printf("\n  weights checksum   %s (identical on %d ranks)\n", out.checksum.c_str(), env.ranks);
     std::printf("  run                %d node(s), %d thread(s)/rank, isa %s, transport %s\n", env.nodes,
                 env.threads_per_rank, env.isa.c_str(), env.transport.c_str());

@@ -26,6 +26,7 @@ struct RunFacts {
     std::vector<int> batches;     // [P] each rank's batch (--batch cycled)
     int64_t eval_every = 0;
     double lr = 0;                // the one used
+    int64_t max_abstain = 0;      // --max-abstain, resolved (P / 2 by default)
 };
 
 // The run's outcome, everything the summary record holds beyond config and env.
@@ -37,6 +38,7 @@ struct RunOutcome {
     int64_t buckets = 1;          // exchanges per step (--overlap: the bucket plan's)
     double checkpoint_seconds = 0;  // this process's checkpoint writes
     int64_t resumed_from = -1;    // the step of the checkpoint resumed from; -1: not resumed
+    std::vector<int64_t> nonfinite_steps;  // [P] steps each rank abstained (non-finite gradient)
 };
 
 // A float as the shortest decimal that reads back as it (0.01f -> 0.01, not

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "aggregate/aggregator.h"
+#include "comm/abstain_census.h"
 #include "comm/alpha_beta.h"
 #include "comm/error_exit.h"
 #include "comm/strategy.h"
@@ -18,6 +19,7 @@
 #include "train/evaluate.h"
 #include "train/local_steps.h"
 #include "train/metrics.h"
+#include "train/nan_injection.h"
 #include "train/overlap.h"
 #include "train/phase_timer.h"
 #include "train/run_env.h"
@@ -54,6 +56,9 @@ struct Trainer {
     std::string config_line;        // the config record, as in run.jsonl and each checkpoint's /config
     int64_t start_step = 0;         // the checkpoint's step with --resume, else 0
     double checkpoint_seconds = 0;  // this process's checkpoint writes
+    std::vector<uint8_t> abstainers;       // [P] this step's abstain census (comm/abstain_census.h)
+    std::vector<int64_t> nonfinite_steps;  // [P] steps each rank abstained (the census: same on every rank)
+    NanInjection nan_injection;            // BITVOTE_TEST_NAN (tests only)
 };
 
 // Training samples all ranks use per step: the sum of their batches, times
@@ -132,6 +137,7 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
     f.steps = cfg.steps ? cfg.steps : std::max<int64_t>(1, std::llround(cfg.epochs * double(f.steps_per_epoch)));
     f.eval_every = cfg.eval_every ? cfg.eval_every : f.steps_per_epoch;
     f.lr = float_decimal(cfg.method.lr > 0 ? cfg.method.lr : method_default_lr(cfg.method.kind));
+    f.max_abstain = cfg.max_abstain >= 0 ? cfg.max_abstain : ranks / 2;
     return f;
 }
 
@@ -144,6 +150,7 @@ StateList trainer_states(Trainer* t) {
     else method_states(&t->method, "method/", &states);
     loader_states(&t->loader, &states);
     aggregate_states(&t->aggregator, &states);
+    state_add(&states, "abstain/nonfinite_steps", t->nonfinite_steps);  // [P] the census's counts so far
     return states;
 }
 
@@ -210,6 +217,13 @@ int trainer_open(Trainer* t) {
     if (std::string why = batch_error(*t, shard_sizes); !why.empty()) return usage_error_exit("train", why);
     const ModelSpec spec = model_spec(t->cfg, t->data.info);
     if (std::string why = model_spec_error(spec); !why.empty()) return usage_error_exit("train", why);
+    if (t->cfg.max_abstain >= t->comm.size)
+        return usage_error_exit("train", "--max-abstain " + std::to_string(t->cfg.max_abstain) +
+                                             " must be below the rank count (" + std::to_string(t->comm.size) +
+                                             "): at least one rank must vote");
+    if (std::string why = nan_injection_parse(std::getenv("BITVOTE_TEST_NAN"), t->comm.rank, &t->nan_injection);
+        !why.empty())
+        return error_exit("train", why, 2);
     if (t->cfg.byzantine >= t->comm.size)
         return usage_error_exit("train", "--byzantine " + std::to_string(t->cfg.byzantine) + " needs more than " +
                                              std::to_string(t->cfg.byzantine) + " ranks (running " +
@@ -222,6 +236,7 @@ int trainer_open(Trainer* t) {
     const int batch = rank_batch(t->cfg, t->comm.rank);
     t->net = net_create(spec, batch, t->cfg.seed);
     t->facts = resolve_facts(t->cfg, t->data.info, net_param_count(t->net), t->comm.size);
+    t->nonfinite_steps.assign(size_t(t->comm.size), 0);
     t->method = method_make(method_config(t->cfg, t->comm.rank), net_segments(t->net), net_param_count(t->net));
     const double local_lr = t->cfg.local_lr > 0 ? t->cfg.local_lr : method_default_lr(MethodKind::sgd);
     t->local = local_steps_make(t->cfg.method.local_steps, float(local_lr), net_param_count(t->net));
@@ -269,15 +284,20 @@ bool eval_due(const Trainer& t, int64_t steps_done) {
     return steps_done % t.facts.eval_every == 0 || steps_done == t.facts.steps;
 }
 
-// The aggregation (aggregate/aggregator.h), from the comm phase: each stage's
-// exchange in the comm phase, its combine in the aggregate phase (vote has
-// none: the strategies count and decide as they exchange). The wire fence
-// spans every stage and closes in the comm phase, whose time it is taken
-// from (metrics.cpp).
-void aggregate_phases(Trainer* t, const Message& msg) {
+// The abstain census (comm/abstain_census.h), then the aggregation
+// (aggregate/aggregator.h), from the comm phase: each stage's exchange in the
+// comm phase, its combine in the aggregate phase (vote has none: the
+// strategies count and decide as they exchange). The wire fence spans the
+// census and every stage and closes in the comm phase, whose time it is taken
+// from (metrics.cpp). False, on every rank alike, when more ranks abstain
+// than --max-abstain allows: then nothing is aggregated.
+bool aggregate_phases(Trainer* t, Message msg) {
     PhaseTimer* timer = &t->timer;
     AggregateState* a = &t->aggregator;
     wire_fence_begin(&t->wire);
+    abstain_census(&t->comm, msg.abstains, &t->abstainers);
+    if (abstainer_count(t->abstainers) > t->facts.max_abstain) return false;
+    msg.abstainers = t->abstainers;
     for (int s = 0; s < a->row->stages; ++s) {
         if (timer->current != int(Phase::comm)) timer_phase(timer, Phase::comm);
         aggregate_exchange(a, s, msg, &t->update);
@@ -287,21 +307,24 @@ void aggregate_phases(Trainer* t, const Message& msg) {
     }
     if (t->wire.on && timer->current != int(Phase::comm)) timer_phase(timer, Phase::comm);
     wire_fence_end(&t->wire);
+    return true;
 }
 
 // The step of DESIGN.md 2 on the whole vector: backward to the end, then
-// compress, exchange, apply. With --local-steps T the compute phase also loads
-// the step's T - 1 further batches. Returns the loss.
-float step_whole(Trainer* t, int64_t step) {
+// compress (a rank with a NaN or inf abstains), exchange, apply. With
+// --local-steps T the compute phase also loads the step's T - 1 further
+// batches. Sets the loss; false when too many ranks abstained (aggregate_phases).
+bool step_whole(Trainer* t, int64_t step, float* loss) {
     PhaseTimer* timer = &t->timer;
     Batch& b = t->batch;
-    timer_phase(timer, Phase::compute);   float loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
-                                          std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
+    timer_phase(timer, Phase::compute);   *loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
+                                          nan_injection_apply(t->nan_injection, net_grads(t->net), step);
+                                          std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, loss);
     timer_phase(timer, Phase::compress);  Message msg = compress_phases(timer, &t->comm, &t->method, grad, step);
                                           if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
-    timer_phase(timer, Phase::comm);      aggregate_phases(t, msg);
+    timer_phase(timer, Phase::comm);      if (!aggregate_phases(t, msg)) return false;
     timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
-    return loss;
+    return true;
 }
 
 // --overlap: the same phases, but each bucket's compress and exchange start as
@@ -315,6 +338,7 @@ double step_overlapped(Trainer* t, int64_t step, float* loss) {
     timer_phase(timer, Phase::comm);     wire_fence_begin(&t->wire);  // the fence spans every exchange
     timer_phase(timer, Phase::compute);  *loss = net_forward_loss(&t->net, b.images.data(), b.labels.data(), b.n);
     for (size_t ready = 0; net_backward_layer(&t->net, &ready);) {  // last layer first
+        nan_injection_apply(t->nan_injection, net_grads(t->net), step);
         overlap_progress(ov);
         while (overlap_bucket_ready(*ov, ready)) {
             timer_phase(timer, Phase::compress); overlap_post_next(ov, timer, net_grads(t->net), step);
@@ -341,11 +365,30 @@ double step_update_density(const Trainer& t) {
     return d ? double(moved) / double(d) : 0;
 }
 
+// This step's census into the step record and the per-rank counts; rank 0
+// names the abstainers on stderr.
+void record_abstainers(Trainer* t, int64_t step) {
+    StepRecord& r = t->metrics.steps.back();
+    for (size_t i = 0; i < t->abstainers.size(); ++i)
+        if (t->abstainers[i]) r.abstainers.push_back(int(i)), ++t->nonfinite_steps[i];
+    if (t->comm.rank == 0 && !r.abstainers.empty())
+        std::fprintf(stderr, "bitvote train: step %lld: rank(s) %s abstained (non-finite gradient)\n",
+                     static_cast<long long>(step), abstainer_list(t->abstainers).c_str());
+}
+
+// "step S: N of P ranks abstained (...), more than --max-abstain M".
+std::string abstain_error(const Trainer& t, int64_t step) {
+    return "step " + std::to_string(step) + ": " + std::to_string(abstainer_count(t.abstainers)) + " of " +
+           std::to_string(t.comm.size) + " ranks abstained (non-finite gradients on ranks " +
+           abstainer_list(t.abstainers) + "), more than --max-abstain " + std::to_string(t.facts.max_abstain);
+}
+
 // One screen: the data, then the step's phases (step_whole, or step_overlapped
-// with --overlap), the records, the evaluation, the checkpoint. Returns the
-// steps done: fewer than facts.steps if SIGUSR1 stopped it (after writing a
-// checkpoint of the last one).
-int64_t train_loop(Trainer* t) {
+// with --overlap), the records, the evaluation, the checkpoint. Sets
+// *steps_done: fewer than facts.steps if SIGUSR1 stopped it (after writing a
+// checkpoint of the last one). Returns "" or the error that ended the run (the
+// same on every rank).
+std::string train_loop(Trainer* t, int64_t* steps_done) {
     PhaseTimer* timer = &t->timer;
     if (t->start_step == t->facts.steps) evaluate_and_report(t, t->start_step);  // resumed at the end: only this left
     for (int64_t step = t->start_step; step < t->facts.steps; ++step) {
@@ -354,17 +397,22 @@ int64_t train_loop(Trainer* t) {
         float loss = 0;
         double comm_busy = -1;  // -1: the comm phase's time (no exchange ran behind backward)
         if (t->cfg.overlap) comm_busy = step_overlapped(t, step, &loss);
-        else loss = step_whole(t, step);
+        else if (!step_whole(t, step, &loss)) return abstain_error(*t, step);
         timer_stop(timer);
         metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire, step_update_density(*t),
                             comm_busy);
+        record_abstainers(t, step);
         if (t->comm.rank == 0) run_files_append(&t->files, record_step(t->metrics.steps.back()));
         if (eval_due(*t, step + 1)) evaluate_and_report(t, step + 1);
         const bool stop = stop_due(*t, step + 1);
         if (stop || checkpoint_due(*t, step + 1)) checkpoint_write(t, step + 1);
-        if (stop) return step + 1;
+        if (stop) {
+            *steps_done = step + 1;
+            return "";
+        }
     }
-    return t->facts.steps;
+    *steps_done = t->facts.steps;
+    return "";
 }
 
 // Collective: frees what the trainer opened, then MPI_Finalize.
@@ -397,6 +445,7 @@ int trainer_finish(Trainer* t) {
     out.buckets = t->cfg.overlap ? int64_t(t->overlap.buckets.size()) : 1;
     out.checkpoint_seconds = t->checkpoint_seconds;
     out.resumed_from = t->cfg.resume ? t->start_step : -1;
+    out.nonfinite_steps = t->nonfinite_steps;
     if (t->comm.rank == 0) {
         print_final_table(t->cfg, t->facts, t->env, out);
         run_files_write_summary(&t->files, record_summary(t->cfg, t->facts, t->env, out));
@@ -411,7 +460,11 @@ int train_run(const TrainConfig& cfg) {
     Trainer t;
     t.cfg = cfg;
     if (int rc = trainer_open(&t); rc != 0) return rc;
-    const int64_t done = train_loop(&t);
+    int64_t done = 0;
+    if (std::string why = train_loop(&t, &done); !why.empty()) {
+        run_files_close(&t.files);
+        return error_exit("train", why, 1);
+    }
     return done < t.facts.steps ? trainer_stop(&t, done) : trainer_finish(&t);
 }
 

@@ -103,6 +103,10 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag(app, "--test-samples N", &c->test_samples, at_least(1), "evaluate on a seeded subset of N samples", "all");
     flag(app, "--timing", &c->timing, Choices<Timing>{{{"relaxed", Timing::relaxed}, {"strict", Timing::strict}}},
          "strict puts a barrier between phases");
+    flag(app, "--max-abstain N", &c->max_abstain, at_least(0),
+         "a rank whose gradient holds a NaN or inf abstains from that step's vote; more than N abstaining "
+         "ranks in one step end the run (N < ranks)",
+         "ranks / 2");
     flag(app, "--byzantine N", &c->byzantine, in_range(0, std::numeric_limits<int32_t>::max()),
          "the last N ranks are adversaries (needs --attack)");
     flag(app, "--attack A", &c->attack,

@@ -38,6 +38,7 @@ struct TrainConfig {
     int64_t test_samples = 0;
     Timing timing = Timing::relaxed;
     double local_lr = 0;              // magsparse's local steps' lr (0: sgd's default lr)
+    int64_t max_abstain = -1;         // more ranks abstaining in one step end the run (-1: P / 2)
     int64_t byzantine = 0;            // the last N ranks send corrupted messages
     AttackKind attack = AttackKind::flip;
     bool attack_given = false;

@@ -20,10 +20,26 @@ std::string small_file(const ScratchDir& dir) {
     return dir / "s.h5";
 }
 
-void dataset_replace(hid_t file, const char* name, hid_t type, std::vector<hsize_t> dims) {
+// A new dataset in place of `name`, written with zeros unless `written` is false.
+void dataset_replace(hid_t file, const char* name, hid_t type, std::vector<hsize_t> dims, bool written = true) {
     H5Ldelete(file, name, H5P_DEFAULT);
     hid_t space = H5Screate_simple(int(dims.size()), dims.data(), nullptr);
-    H5Dclose(H5Dcreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    hid_t d = H5Dcreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t elements = 1;
+    for (hsize_t n : dims) elements *= n;
+    const std::vector<uint8_t> zeros(elements * H5Tget_size(type));
+    if (written && elements) H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros.data());
+    H5Dclose(d);
+    H5Sclose(space);
+}
+
+// An attribute in place of `name` holding n doubles (0.5 each).
+void attribute_replace(hid_t file, const char* name, hsize_t n) {
+    H5Adelete(file, name);
+    hid_t space = H5Screate_simple(1, &n, nullptr), a = H5Acreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    const std::vector<double> values(n, 0.5);
+    H5Awrite(a, H5T_NATIVE_DOUBLE, values.data());
+    H5Aclose(a);
     H5Sclose(space);
 }
 
@@ -47,6 +63,9 @@ void h5_break(const std::string& path, const std::string& how) {
     if (how == "wrong_type") dataset_replace(f, "/test/images", H5T_IEEE_F32LE, {8, 1, 3, 2});
     if (how == "shape_mismatch") dataset_replace(f, "/test/images", H5T_STD_U8LE, {8, 1, 2, 3});
     if (how == "empty") dataset_replace(f, "/train/images", H5T_STD_U8LE, {0, 1, 3, 2});
+    if (how == "unwritten") dataset_replace(f, "/train/labels", H5T_STD_U8LE, {20}, false);
+    if (how == "huge_side") dataset_replace(f, "/test/images", H5T_STD_U8LE, {1, 1, 70000, 1});
+    if (how == "attribute_array") attribute_replace(f, "mean", 3);
     if (how == "classes_zero") {
         const int zero = 0;
         hid_t a = H5Aopen(f, "classes", H5P_DEFAULT);
@@ -182,6 +201,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BadFile{"wrong_type", "dataset /test/images is not uint8"},
                       BadFile{"shape_mismatch", "/test/images has a different sample shape"},
                       BadFile{"empty", "dataset /train/images is empty"},
+                      BadFile{"unwritten", "dataset /train/labels was declared but not (fully) written"},
+                      BadFile{"huge_side", "dataset /test/images has samples of [C, H, W] = [1, 70000, 1]: each must"},
+                      BadFile{"attribute_array", "attribute 'mean' holds 3 values, expected one"},
                       BadFile{"classes_zero", "attribute 'classes' = 0"}),
     [](const auto& info) { return std::string(info.param.name); });
 

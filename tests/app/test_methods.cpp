@@ -419,6 +419,48 @@ TEST(GradientCheck, RejectsNaNAndInfNamingStepAndIndex) {
     EXPECT_NE(gradient_check(g, 0), "");
 }
 
+// A finite sum that overflows is not a non-finite gradient.
+TEST(GradientCheck, FiniteEntriesWhoseSumOverflowsPass) {
+    std::vector<float> g(4, 3e38f);
+    EXPECT_TRUE(gradient_finite(g));
+    EXPECT_EQ(gradient_check(g, 0), "");
+    g[2] = INFINITY;
+    EXPECT_FALSE(gradient_finite(g));
+}
+
+// A NaN or inf anywhere in the gradient: every method abstains. Its message
+// votes nothing (no value, list entry or ternary vote; a dense sign is marked
+// abstaining, its bits ignored), no NaN reaches it, and the method's state
+// (momentum, error memory, accumulator) is what it was before the step.
+TEST(Compress, NonFiniteGradientAbstainsAndKeepsTheState) {
+    for (MethodKind k : {MethodKind::sgd, MethodKind::signsgd, MethodKind::signum, MethodKind::s3gd,
+                         MethodKind::magsparse, MethodKind::noisysign, MethodKind::efsign, MethodKind::topk})
+        for (float bad : {NAN, INFINITY, -INFINITY})
+            for (size_t at : {size_t(0), size_t(99), d_two - 1}) {
+                const std::string name = std::string(method_name(k)) + " g[" + std::to_string(at) +
+                                         "] = " + std::to_string(bad);
+                Method m = method_of(k, two_layers, d_two);
+                Message first = method_compress(&m, gradient_make(d_two, 7), 0);
+                ASSERT_FALSE(first.abstains) << name;
+                const std::vector<float> memory = m.memory, velocity = m.velocity;
+                std::vector<float> g = gradient_make(d_two, 8);
+                g[at] = bad;
+                Message msg = method_compress(&m, g, 1);
+                EXPECT_TRUE(msg.abstains) << name;
+                EXPECT_EQ(msg.kind, method_message_kind(k)) << name;
+                EXPECT_EQ(msg.d, d_two) << name;
+                EXPECT_EQ(m.memory, memory) << name;
+                EXPECT_EQ(m.velocity, velocity) << name;
+                EXPECT_EQ(msg.values.size(), msg.kind == MessageKind::fp32 ? d_two : 0) << name;
+                for (float v : msg.values) EXPECT_EQ(v, 0.0f) << name;
+                EXPECT_TRUE(msg.indices.empty()) << name;
+                EXPECT_EQ(msg.scale, 0.0f) << name;
+                for (uint64_t w : msg.voted) EXPECT_EQ(w, 0u) << name;
+                Message next = method_compress(&m, gradient_make(d_two, 9), 2);  // votes again
+                EXPECT_FALSE(next.abstains) << name;
+            }
+}
+
 TEST(Apply, VoteMovesEachWeightByLrWithWeightDecayFirst) {
     for (float wd : {0.0f, 0.5f}) {
         MethodConfig cfg;

@@ -2,7 +2,8 @@
 // distributed step (compress, exchange, apply) against a local simulation of
 // all P ranks (each rank rebuilds every rank's method and gradient from
 // (seed, rank, step, i)) with a naive vote or mean, and weights identical on
-// every rank after each step.
+// every rank after each step. The same with ranks whose gradient holds a NaN
+// or inf: they abstain, and the update is the naive one over the others.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 
 #include "aggregate/aggregator.h"
 #include "base/hash.h"
+#include "comm/abstain_census.h"
 #include "comm/strategy.h"
 #include "compress/method.h"
 #include "data/rng.h"
@@ -65,10 +67,21 @@ float coordinate(const Message& m, size_t i) {  // what a message says about coo
     return 0.0f;
 }
 
-// The naive update from every rank's message: the mean for value kinds, the
-// sign of the sum, 0 on a tie, for every vote (as a ternary update, which a
-// sign update without ties applies alike).
-Update naive_update(const std::vector<Message>& msgs) {
+// The median of a column (even count: the mean of the two middle values).
+float median_of(std::vector<float> column) {
+    std::sort(column.begin(), column.end());
+    const size_t n = column.size();
+    return n % 2 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2;
+}
+
+// The naive update from the messages of the ranks that do not abstain: the
+// mean for value kinds (median: median_of), the sign of the sum, 0 on a tie,
+// for every vote (as a ternary update, which a sign update without ties
+// applies alike).
+Update naive_update(const std::vector<Message>& all, AggregateKind a) {
+    std::vector<Message> msgs;
+    for (const Message& m : all)
+        if (!m.abstains) msgs.push_back(m);
     Update u;
     u.kind = message_has_values(msgs[0].kind) ? MessageKind::fp32 : MessageKind::ternary;
     if (u.kind == MessageKind::fp32) u.values.assign(d, 0.0f);
@@ -76,8 +89,10 @@ Update naive_update(const std::vector<Message>& msgs) {
     u.positive = u.voted;
     for (size_t i = 0; i < d; ++i) {
         double sum = 0;
-        for (const Message& m : msgs) sum += coordinate(m, i);
-        if (u.kind == MessageKind::fp32) u.values[i] = float(sum / double(msgs.size()));
+        std::vector<float> column;
+        for (const Message& m : msgs) sum += coordinate(m, i), column.push_back(coordinate(m, i));
+        if (u.kind == MessageKind::fp32)
+            u.values[i] = a == AggregateKind::median ? median_of(column) : float(sum / double(msgs.size()));
         u.voted[i / 64] |= uint64_t(sum != 0) << (i % 64);
         u.positive[i / 64] |= uint64_t(sum > 0) << (i % 64);
     }
@@ -119,50 +134,96 @@ using MethodStep = MpiTest;
 using MethodAttack = MpiTest;
 using NoisyMedian = MpiTest;
 
-// The coordinate-wise median of every rank's message (even P: the mean of
-// the two middle values).
+// The coordinate-wise median of every rank's message.
 std::vector<float> naive_median(const std::vector<Message>& msgs) {
     std::vector<float> out(d);
     for (size_t i = 0; i < d; ++i) {
         std::vector<float> column;
         for (const Message& m : msgs) column.push_back(m.values[i]);
-        std::sort(column.begin(), column.end());
-        const size_t P = column.size();
-        out[i] = P % 2 ? column[P / 2] : (column[P / 2 - 1] + column[P / 2]) / 2;
+        out[i] = median_of(column);
     }
     return out;
 }
 
-TEST_F(MethodStep, EveryMethodAndStrategyMatchesASimulationOfAllRanks) {
+const MethodKind every_method[] = {MethodKind::sgd,       MethodKind::signsgd,   MethodKind::signum,
+                                   MethodKind::s3gd,      MethodKind::magsparse, MethodKind::noisysign,
+                                   MethodKind::efsign,    MethodKind::topk};
+
+// Whether rank r's gradient holds a NaN or inf at this step: none without
+// abstainers; else rank step % P, and at P >= 4 also rank (step + 2) % P.
+bool abstains_at(bool with_abstainers, int r, int P, int64_t step) {
+    return with_abstainers && (r == step % P || (P >= 4 && r == (step + 2) % P));
+}
+
+// `steps` steps of method k aggregated by a (over strategy s) on every rank,
+// against the simulation: "" or what went wrong. With abstainers, their
+// gradients get a NaN or inf and the census (abstain_census) tells the exchange.
+std::string check_steps(MethodKind k, AggregateKind a, const Strategy& s, bool with_abstainers) {
+    Comm& c = world();
+    Method mine = method_for(k, c.rank), shadow = mine;
+    std::vector<Method> all;
+    for (int r = 0; r < c.size; ++r) all.push_back(method_for(k, r));
+    AggregateState agg = aggregate_open(&c, a, s);
+    std::vector<float> w(d, 0.5f), want = w;
+    std::vector<uint8_t> abstainers;
+    double worst = 0;
+    bool same = true, finite = true;
+    for (int64_t step = 0; step < steps; ++step) {
+        std::vector<std::vector<float>> grads;
+        for (int r = 0; r < c.size; ++r) {
+            grads.push_back(gradient_at(r, step));
+            if (abstains_at(with_abstainers, r, c.size, step)) grads.back()[size_t(step * 37 + r) % d] = r % 2 ? INFINITY : NAN;
+        }
+        Update got;
+        Message msg = compress_agreed(&c, &mine, grads[size_t(c.rank)], step);
+        abstain_census(&c, msg.abstains, &abstainers);
+        msg.abstainers = abstainers;
+        aggregate(&agg, msg, &got);
+        method_apply(&mine, got, w, step);
+
+        method_apply(&shadow, naive_update(compress_all(all, grads, step), a), want, step);
+        for (size_t i = 0; i < d; ++i) worst = std::max(worst, double(std::fabs(w[i] - want[i])));
+        finite = finite && std::all_of(w.begin(), w.end(), [](float x) { return std::isfinite(x); });
+        same = same && same_on_every_rank(hash_floats(w));
+    }
+    aggregate_close(&agg);
+    // Votes are exact; means differ from the double-precision reference by float rounding.
+    const double tolerance = message_has_values(method_message_kind(k)) ? 1e-5 : 0;
+    if (!finite) return "weights not finite";
+    if (!(worst <= tolerance)) return "weights off by " + std::to_string(worst);
+    if (!same) return "weights differ between ranks";
+    return "";
+}
+
+// Every method through every strategy it can use (--aggregate vote), then
+// weighted (signsgd) and median (sgd).
+void check_every_method(bool with_abstainers) {
     Comm& c = world();
     c.alpha_beta = {1e-6, 1e-9};
-    for (MethodKind k : {MethodKind::sgd, MethodKind::signsgd, MethodKind::signum, MethodKind::s3gd,
-                         MethodKind::magsparse, MethodKind::noisysign, MethodKind::efsign, MethodKind::topk})
+    for (MethodKind k : every_method)
         for (const Strategy& s : strategy_table()) {
             if (!method_check(k, s, AggregateKind::vote).empty()) continue;
             const std::string name = std::string(method_name(k)) + " via " + std::string(s.name);
-            Method mine = method_for(k, c.rank), shadow = mine;
-            std::vector<Method> all;
-            for (int r = 0; r < c.size; ++r) all.push_back(method_for(k, r));
-            std::vector<float> w(d, 0.5f), want = w;
-            double worst = 0;
-            bool same = true;
-            for (int64_t step = 0; step < steps; ++step) {
-                std::vector<std::vector<float>> grads;
-                for (int r = 0; r < c.size; ++r) grads.push_back(gradient_at(r, step));
-                Update got;
-                exchange(&c, s, compress_agreed(&c, &mine, grads[size_t(c.rank)], step), &got);
-                method_apply(&mine, got, w, step);
-
-                method_apply(&shadow, naive_update(compress_all(all, grads, step)), want, step);
-                for (size_t i = 0; i < d; ++i) worst = std::max(worst, double(std::fabs(w[i] - want[i])));
-                same = same && same_on_every_rank(hash_floats(w));
-            }
-            // Votes are exact; means differ from the double-precision reference by float rounding.
-            const double tolerance = message_has_values(method_message_kind(k)) ? 1e-5 : 0;
-            EXPECT_TRUE(on_every_rank(worst <= tolerance, name + ": weights off by " + std::to_string(worst)));
-            EXPECT_TRUE(same) << name << ": weights differ between ranks";
+            const std::string why = check_steps(k, AggregateKind::vote, s, with_abstainers);
+            EXPECT_TRUE(on_every_rank(why.empty(), name + ": " + why));
         }
+    for (auto [k, a] : {std::pair{MethodKind::signsgd, AggregateKind::weighted},
+                        std::pair{MethodKind::sgd, AggregateKind::median}}) {
+        const std::string why = check_steps(k, a, *strategy_find("auto"), with_abstainers);
+        EXPECT_TRUE(on_every_rank(why.empty(), std::string(method_name(k)) + " --aggregate " +
+                                                   std::string(aggregate_name(a)) + ": " + why));
+    }
+}
+
+TEST_F(MethodStep, EveryMethodAndStrategyMatchesASimulationOfAllRanks) { check_every_method(false); }
+
+// DESIGN.md 9: a rank whose gradient holds a NaN or inf abstains; every
+// method, strategy and aggregator leaves it out exactly (the mean over the
+// others, their majority), its state waits for its next finite gradient, and
+// the weights stay finite and identical on every rank.
+TEST_F(MethodStep, AbstainingRanksAreLeftOutExactly) {
+    if (world().size < 2) GTEST_SKIP() << "one rank cannot abstain (someone must vote)";
+    check_every_method(true);
 }
 
 // magsparse's B per layer is one number on every rank, the max of the ranks'
