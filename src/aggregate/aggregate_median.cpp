@@ -13,18 +13,21 @@ void exchange_median(AggregateState* a, int, const Message& msg, Update*) {
     allgather_floats(a->comm, msg.values.data(), a->all_values.data(), msg.d);
 }
 
-// all_values: [P][d].
-void combine_median(AggregateState* a, int, const Message& msg, Update* out) {
-    const size_t P = size_t(a->comm->size), d = msg.d;
+void median_of_rows(std::span<const float> rows, size_t n, size_t d, Update* out) {
     update_reset(out, MessageKind::fp32, d);
-    std::vector<float> column(P);
+    std::vector<float> column(n);
     for (size_t i = 0; i < d; ++i) {
-        for (size_t r = 0; r < P; ++r) column[r] = a->all_values[r * d + i];
-        auto mid = column.begin() + ptrdiff_t(P / 2);
+        for (size_t r = 0; r < n; ++r) column[r] = rows[r * d + i];
+        auto mid = column.begin() + ptrdiff_t(n / 2);
         std::nth_element(column.begin(), mid, column.end());
         float upper = *mid;
-        out->values[i] = P % 2 ? upper : (*std::max_element(column.begin(), mid) + upper) / 2;
+        out->values[i] = n % 2 ? upper : (*std::max_element(column.begin(), mid) + upper) / 2;
     }
+}
+
+// all_values: [P][d].
+void combine_median(AggregateState* a, int, const Message& msg, Update* out) {
+    median_of_rows(a->all_values, size_t(a->comm->size), msg.d, out);
 }
 
 }  // namespace bitvote

@@ -44,6 +44,10 @@ enum class MessageKind : unsigned { fp32 = 0, sign, ternary, sparse, scaled_sign
 inline constexpr int message_kind_count = 6;
 inline constexpr unsigned kind_bit(MessageKind k) { return 1u << unsigned(k); }
 std::string_view message_kind_name(MessageKind k);
+// fp32, scaled_sign and sparse_fp32 carry values (their update is the fp32 mean).
+inline bool message_has_values(MessageKind k) {
+    return k == MessageKind::fp32 || k == MessageKind::scaled_sign || k == MessageKind::sparse_fp32;
+}
 
 // One rank's contribution; spans point into the caller's buffers.
 struct Message {
@@ -191,8 +195,8 @@ size_t message_entries(const Message& msg);
 // (strategy, kind) pair or a malformed message is a fatal error.
 void exchange(Comm* c, const Strategy& s, const Message& msg, Update* out);
 
-// out = an update of `kind` (fp32 or sign) holding zeros: d floats or
-// bitmap_words(d) words; the other arrays emptied.
+// out = an update of `kind` (fp32, sign or ternary) holding zeros: d floats,
+// or bitmap_words(d) words per bitmap; the other arrays emptied.
 void update_reset(Update* out, MessageKind kind, size_t d);
 
 }  // namespace bitvote

@@ -26,8 +26,8 @@ void update_reset(Update* out, MessageKind kind, size_t d) {
     out->kind = kind;
     out->values.assign(kind == MessageKind::fp32 ? d : 0, 0.0f);
     out->bits.assign(kind == MessageKind::sign ? bitmap_words(d) : 0, 0);
-    out->voted.clear();
-    out->positive.clear();
+    out->voted.assign(kind == MessageKind::ternary ? bitmap_words(d) : 0, 0);
+    out->positive.assign(kind == MessageKind::ternary ? bitmap_words(d) : 0, 0);
 }
 
 }  // namespace bitvote

@@ -1,4 +1,4 @@
-// Byzantine ranks (--byzantine N --attack A): the message a dishonest rank
+// Byzantine ranks (--byzantine N or --byzantine-ranks, --attack A): the message a dishonest rank
 // sends instead of its own, made after compression. Random draws are keyed by
 // (seed, rank, step, word) like the other stochastic methods.
 #include <algorithm>
@@ -83,8 +83,8 @@ double alie_z(int P, int byzantine) {
     return lo;
 }
 
-void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine, int64_t step) {
-    const bool liar = c->rank >= c->size - byzantine;
+void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, std::span<const int> liars, int64_t step) {
+    const bool liar = std::find(liars.begin(), liars.end(), c->rank) != liars.end();
     if (a != AttackKind::alie) {
         if (liar) method_corrupt(m, msg, a, step);
         return;
@@ -96,7 +96,7 @@ void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, moments.data(), mpi_count(2 * d, "alie moments"), MPI_DOUBLE, MPI_SUM,
                             c->comm));
     if (!liar) return;
-    const double z = alie_z(c->size, byzantine);
+    const double z = alie_z(c->size, int(liars.size()));
     if (m->values.size() < d) m->values.resize(d);
     for (size_t i = 0; i < d; ++i) {
         double mean = moments[i] / c->size, var = std::max(0.0, moments[d + i] / c->size - mean * mean);

@@ -61,6 +61,7 @@ bool open_data(Trainer* t, int64_t* smallest_shard, std::string* error) {
     dc.train_samples = t->cfg.train_samples;
     dc.test_samples = t->cfg.test_samples;
     dc.test_whole = false;  // rank r evaluates test part r
+    dc.group = data_group_of(t->cfg);
     try {
         t->data = data_open(dc, MPI_COMM_WORLD);
     } catch (const DataError& e) {
@@ -79,9 +80,12 @@ bool open_data(Trainer* t, int64_t* smallest_shard, std::string* error) {
 // allocates its batch-sized buffers.
 std::string batch_error(const Trainer& t, int64_t smallest_shard) {
     if (smallest_shard >= t.cfg.batch) return "";
+    const int group = data_group_of(t.cfg);
+    const std::string parts = group > 1 ? std::to_string(t.comm.size / group) + " DETOX groups"
+                                        : std::to_string(t.comm.size) + " ranks";
     return "--batch " + std::to_string(t.cfg.batch) + " is larger than the smallest rank's training shard (" +
            std::to_string(smallest_shard) + " samples; " + std::to_string(t.data.info.train_total) + " over " +
-           std::to_string(t.comm.size) + " ranks): use --batch " + std::to_string(smallest_shard) + " or fewer";
+           parts + "): use --batch " + std::to_string(smallest_shard) + " or fewer";
 }
 
 ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info) {
@@ -103,13 +107,16 @@ MethodConfig method_config(const TrainConfig& cfg, int rank) {
     return mc;
 }
 
+// An epoch is a pass over the training set by the parts of the partition
+// (ranks, or DETOX groups, whose ranks all see the same batches).
 RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t params, int ranks) {
     RunFacts f;
     f.dataset = info.name;
     f.params = params;
     f.train_total = info.train_total;
     f.test_total = info.test_total;
-    f.steps_per_epoch = std::max<int64_t>(1, info.train_total / (ranks * rank_samples(cfg)));
+    const int64_t parts = ranks / data_group_of(cfg);
+    f.steps_per_epoch = std::max<int64_t>(1, info.train_total / (parts * rank_samples(cfg)));
     f.steps = cfg.steps ? cfg.steps : std::max<int64_t>(1, std::llround(cfg.epochs * double(f.steps_per_epoch)));
     f.eval_every = cfg.eval_every ? cfg.eval_every : f.steps_per_epoch;
     f.lr = float_decimal(cfg.method.lr > 0 ? cfg.method.lr : method_default_lr(cfg.method.kind));
@@ -117,9 +124,27 @@ RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t para
 }
 
 // Collective set-up. Returns 0, or the exit code after reporting the error once.
+// "" or why the flags do not fit P ranks (DETOX groups, Byzantine ranks).
+std::string ranks_error(const TrainConfig& cfg, int P) {
+    if (cfg.aggregate == AggregateKind::detox)
+        if (std::string why = detox_check(detox_config_of(cfg), P); !why.empty()) return why;
+    const std::vector<int> liars = byzantine_ranks_of(cfg, P);
+    if (!liars.empty() && liars.back() >= P)
+        return "--byzantine-ranks names rank " + std::to_string(liars.back()) + ", but the run has ranks 0.." +
+               std::to_string(P - 1);
+    const int64_t n = int64_t(cfg.byzantine_ranks.empty() ? cfg.byzantine : int64_t(liars.size()));
+    if (n >= P)
+        return "--byzantine " + std::to_string(n) + " needs more than " + std::to_string(n) + " ranks (running " +
+               std::to_string(P) + ")";
+    return "";
+}
+
 int trainer_open(Trainer* t) {
     t->comm = comm_open(MPI_COMM_WORLD);
     std::string error;
+    if (std::string why = ranks_error(t->cfg, t->comm.size); !why.empty()) return usage_error_exit("train", why);
+    t->cfg.byzantine_ranks = byzantine_ranks_of(t->cfg, t->comm.size);
+    t->cfg.byzantine = int64_t(t->cfg.byzantine_ranks.size());
     if (int provided = 0; t->cfg.overlap && overlap_progress_of(t->cfg) == OverlapProgress::thread &&
                           (MPI_Query_thread(&provided), provided < MPI_THREAD_MULTIPLE))
         return error_exit("train", "--overlap needs MPI_THREAD_MULTIPLE, which this MPI does not provide (it gave level " +
@@ -129,10 +154,6 @@ int trainer_open(Trainer* t) {
     if (std::string why = batch_error(*t, smallest_shard); !why.empty()) return usage_error_exit("train", why);
     const ModelSpec spec = model_spec(t->cfg, t->data.info);
     if (std::string why = model_spec_error(spec); !why.empty()) return usage_error_exit("train", why);
-    if (t->cfg.byzantine >= t->comm.size)
-        return usage_error_exit("train", "--byzantine " + std::to_string(t->cfg.byzantine) + " needs more than " +
-                                             std::to_string(t->cfg.byzantine) + " ranks (running " +
-                                             std::to_string(t->comm.size) + ")");
     if (!run_files_open(t->cfg.out, t->comm.rank, &t->files, &error)) return error_exit("train", error, 1);
 
     const int threads = threads_per_rank_set(t->comm.comm);
@@ -141,13 +162,15 @@ int trainer_open(Trainer* t) {
     t->method = method_make(method_config(t->cfg, t->comm.rank), net_segments(t->net), net_param_count(t->net));
     const double local_lr = t->cfg.local_lr > 0 ? t->cfg.local_lr : method_default_lr(MethodKind::sgd);
     t->local = local_steps_make(t->cfg.method.local_steps, float(local_lr), net_param_count(t->net));
-    t->loader = loader_make(t->data.train, t->data.info, t->cfg.batch, t->cfg.seed, t->comm.rank);
+    // DETOX: a group's ranks draw the same batches from the shard they share.
+    t->loader = loader_make(t->data.train, t->data.info, t->cfg.batch, t->cfg.seed,
+                            t->comm.rank / data_group_of(t->cfg));
     t->strategy = strategy_find(t->cfg.strategy);
     const Transport transport = wire_transport(t->comm.comm);  // also opens every TCP connection
     t->wire = wire_meter_make(t->comm.comm, transport);
     if (aggregator_of(t->cfg.aggregate).uses_strategy && t->strategy->picks)
         t->comm.alpha_beta = alpha_beta_measure(t->comm.comm);
-    t->aggregator = aggregate_open(&t->comm, t->cfg.aggregate, *t->strategy);
+    t->aggregator = aggregate_open(&t->comm, t->cfg.aggregate, *t->strategy, detox_config_of(t->cfg));
     if (t->cfg.overlap)
         t->overlap = overlap_open(method_config(t->cfg, t->comm.rank), net_segments(t->net),
                                   size_t(t->cfg.bucket_kb) * 1024, first_bucket_bytes(t->cfg.bucket_kb), &t->comm,
@@ -207,7 +230,7 @@ float step_whole(Trainer* t, int64_t step) {
     timer_phase(timer, Phase::compute);   float loss = net_forward_backward(&t->net, b.images.data(), b.labels.data(), b.n);
                                           std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, &loss);
     timer_phase(timer, Phase::compress);  Message msg = method_compress(&t->method, grad, step);
-                                          if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
+                                          if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, t->cfg.byzantine_ranks, step);
     timer_phase(timer, Phase::comm);      aggregate_phases(t, msg);
     timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
     return loss;
@@ -248,7 +271,7 @@ void train_loop(Trainer* t) {
         if (t->cfg.overlap) comm_busy = step_overlapped(t, step, &loss);
         else loss = step_whole(t, step);
         timer_stop(timer);
-        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire, comm_busy);
+        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->aggregator.sub, t->wire, comm_busy);
         if (t->comm.rank == 0) run_files_append(&t->files, record_step(t->metrics.steps.back()));
         if (eval_due(*t, step + 1)) evaluate_and_report(t, step + 1);
     }

@@ -36,10 +36,26 @@ expect 2 "--lr: needs a value" -- --data "$DATA" --lr
 expect 2 "--data is required" -- --method sgd
 expect 2 "--byzantine 2 needs more than 2 ranks" -- --data "$DATA" --method signsgd --byzantine 2 --attack flip
 expect 2 "--byzantine 1 needs --attack" -- --data "$DATA" --method signsgd --byzantine 1
-# Flags of features that do not exist yet (checkpoints, DETOX, async) are not flags.
+# Flags of features that do not exist yet (checkpoints, async) are not flags.
 expect 2 "unknown flag '--resume'" -- --data "$DATA" --resume
 expect 2 "unknown flag '--async'" -- --data "$DATA" --async
-expect 2 "--aggregate: 'detox' is not one of vote, weighted or median" -- --data "$DATA" --aggregate detox
+expect 2 "--aggregate: 'detoxx' is not one of vote, weighted, median or detox" -- --data "$DATA" --aggregate detoxx
+# DETOX: groups of R consecutive ranks, R odd >= 3 dividing P (here P = 2).
+expect 2 "--group 3 does not divide the 2 ranks: DETOX needs P % R = 0" -- --data "$DATA" --aggregate detox
+expect 2 "--group 2: DETOX needs an odd group size >= 3" -- --data "$DATA" --aggregate detox --group 2
+expect 2 "--group 1: DETOX needs an odd group size >= 3" -- --data "$DATA" --aggregate detox --group 1
+expect 2 "--group 3 applies to --aggregate detox only" -- --data "$DATA" --method signum --group 3
+expect 2 "--detox-final applies to --aggregate detox only" -- --data "$DATA" --detox-final median
+expect 2 "--detox-final vote needs a voting method; method 'sgd' sends fp32 messages: use --detox-final median" -- \
+    --data "$DATA" --method sgd --aggregate detox --detox-final vote
+expect 2 "--overlap needs --aggregate vote (weighted, median and detox" -- --data "$DATA" --aggregate detox --overlap
+expect 2 "--byzantine-ranks names rank 2, but the run has ranks 0..1" -- \
+    --data "$DATA" --method signum --byzantine-ranks 2 --attack flip
+expect 2 "--byzantine-ranks lists rank 0 twice" -- --data "$DATA" --method signum --byzantine-ranks 0,0 --attack flip
+expect 2 "--byzantine 2 disagrees with --byzantine-ranks, which lists 1" -- \
+    --data "$DATA" --method signum --byzantine 2 --byzantine-ranks 1 --attack flip
+expect 2 "--byzantine-ranks needs --attack" -- --data "$DATA" --method signum --byzantine-ranks 1
+expect 2 "--byzantine-ranks: '1,x' is not a comma-separated list of ranks" -- --data "$DATA" --byzantine-ranks 1,x
 expect 2 "--lr: 'abc' is not a number > 0" -- --data "$DATA" --lr abc
 expect 2 "unexpected argument 'extra'" -- --data "$DATA" extra
 expect 2 "--local-steps 2 applies to --method magsparse only" -- --data "$DATA" --local-steps 2
