@@ -37,7 +37,7 @@ CLAIMS = {
 
 PENDING = {
     "c": "Noisy medianSGD (`--aggregate median --noise b`) waits for issue 12 (faithful methods): not measured.",
-    "d": "DETOX (`--aggregate detox --group R`) waits for issue 13: not measured.",
+    "d": "DETOX is not run here: it is measured in the Byzantine table (`bench/byzantine.sh` -> `bench/results/byzantine.md`).",
     "e": "Asynchronous training (`--async`, DGS and ASGD) waits for issue 14: nothing measured yet.",
 }
 
