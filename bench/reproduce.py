@@ -36,7 +36,7 @@ CLAIMS = {
 }
 
 PENDING = {
-    "d": "DETOX (`--aggregate detox --group R`) waits for issue 13: not measured.",
+    "d": "DETOX is not run here: it is measured in the Byzantine table (`bench/byzantine.sh` -> `bench/results/byzantine.md`).",
     "e": "Asynchronous training (`--async`, DGS and ASGD) waits for issue 14: nothing measured yet.",
 }
 

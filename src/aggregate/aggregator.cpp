@@ -22,6 +22,11 @@ const Aggregator table[] = {  // in AggregateKind order
     {.kind = AggregateKind::median, .name = "median",
      .what = "medianSGD: allgather the fp32 vectors, take each coordinate's median",
      .accepts = kind_bit(MessageKind::fp32), .exchange = exchange_median, .combine = combine_median},
+    {.kind = AggregateKind::detox, .name = "detox",
+     .what = "DETOX: vote (or median) inside groups of --group R ranks on the same batches, then --detox-final "
+             "across the groups",
+     .accepts = every_kind, .uses_strategy = true, .stages = 2, .open = open_detox, .exchange = exchange_detox,
+     .combine = combine_detox},
 };
 
 }  // namespace
@@ -44,11 +49,12 @@ std::vector<std::string_view> aggregate_names() {
     return names;
 }
 
-AggregateState aggregate_open(Comm* c, AggregateKind k, const Strategy& strategy) {
+AggregateState aggregate_open(Comm* c, AggregateKind k, const Strategy& strategy, DetoxConfig detox) {
     AggregateState a;
     a.row = &aggregator_of(k);
     a.comm = c;
     a.strategy = &strategy;
+    a.detox = detox;
     if (a.row->open) a.row->open(&a);
     return a;
 }

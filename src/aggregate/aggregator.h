@@ -14,10 +14,11 @@
 // weighted  1 stage: allgather of the sign bitmaps; combine: SignSGD-FV's vote
 //           (a ternary update: a weighted sum of exactly 0 decides 0).
 // median    1 stage: allgather of the fp32 vectors; combine: coordinate median.
-// A two-stage aggregator (DETOX: a vote or median inside each group of R
-// ranks, then a robust rule across the groups) makes its sub-communicators
-// in `open` (comm_split: their bytes count in the run's Comm) into
-// AggregateState::sub, and hands stage 0's result to stage 1 in its state.
+// detox     2 stages: a vote or median inside each group of R ranks, then a
+//           robust rule across the groups (aggregate_detox.cpp). It makes its
+//           sub-communicators in `open` (comm_split: their bytes count in the
+//           run's Comm) into AggregateState::sub, and hands stage 0's result
+//           to stage 1 in its state.
 //
 //   AggregateState a = aggregate_open(&comm, AggregateKind::weighted, *strategy);  // collective
 //   for (int s = 0; s < a.row->stages; ++s) {
@@ -30,6 +31,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,7 +40,15 @@
 
 namespace bitvote {
 
-enum class AggregateKind { vote, weighted, median };
+enum class AggregateKind { vote, weighted, median, detox };
+
+// DETOX's shape: groups of `group` consecutive ranks (odd, >= 3, dividing P),
+// then `final` (vote or median) across the P / group group results.
+inline constexpr int detox_default_group = 3;
+struct DetoxConfig {
+    int group = detox_default_group;
+    AggregateKind final = AggregateKind::vote;
+};
 
 struct AggregateState;
 
@@ -66,7 +76,12 @@ struct AggregateState {
                                          // (a tie, 0, is agreed with by nobody and counts for no one)
     std::vector<uint64_t> all_bits;      // [P][bitmap_words(d)] gathered sign bitmaps
     std::vector<float> all_values;       // [P][d] gathered fp32 values
-    std::vector<Comm> sub;               // a multi-stage aggregator's sub-communicators (comm_split)
+    std::vector<Comm> sub;               // a multi-stage aggregator's sub-communicators (comm_split):
+                                         // sub[s] carries stage s
+    DetoxConfig detox;                   // detox: the groups and the rule across them
+    Update group_result;                 // detox: stage 0's result, the same on the group's R ranks
+    std::vector<float> dense;            // detox: a value-carrying message as [d] floats
+    std::vector<uint64_t> own_bits;      // detox: this rank's copy of its group's votes, [planes][words]
 };
 
 std::span<const Aggregator> aggregator_table();
@@ -75,8 +90,10 @@ std::string_view aggregate_name(AggregateKind k);
 bool aggregate_parse(std::string_view name, AggregateKind* out);
 std::vector<std::string_view> aggregate_names();  // the table's names, for flags and help
 
-// Collective on *c. `strategy` is the exchange of an aggregator that uses one.
-AggregateState aggregate_open(Comm* c, AggregateKind k, const Strategy& strategy);
+// Collective on *c. `strategy` is the exchange of an aggregator that uses one;
+// `detox` shapes detox (a group size that does not split c->size is fatal:
+// callers check first with detox_check).
+AggregateState aggregate_open(Comm* c, AggregateKind k, const Strategy& strategy, DetoxConfig detox = {});
 // Collective: stage s of every rank's message; msg.kind must be one the row
 // accepts (else a fatal error). Same stage, kind and d on every rank.
 void aggregate_exchange(AggregateState* a, int stage, const Message& msg, Update* out);
@@ -90,6 +107,9 @@ void aggregate(AggregateState* a, const Message& msg, Update* out);
 void aggregate_states(AggregateState* a, StateList* out);
 // Collective: frees the sub-communicators.
 void aggregate_close(AggregateState* a);
+
+// detox: "" if groups of detox.group split P ranks, else one line saying why not.
+std::string detox_check(const DetoxConfig& detox, int P);
 
 // weighted: the weight of rank r this round, clip(log(q_r / (1 - q_r)), +-10),
 // 1 for the first weighted_warmup_rounds rounds.

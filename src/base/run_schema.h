@@ -64,6 +64,12 @@ inline constexpr char timing[] = "timing";                // "strict" or "relaxe
 inline constexpr char local_steps[] = "local_steps";
 inline constexpr char byzantine[] = "byzantine";
 inline constexpr char attack[] = "attack";                // null without --byzantine
+inline constexpr char byzantine_ranks[] = "byzantine_ranks";  // array of the adversaries' ranks, ascending
+inline constexpr char group[] = "group";                  // DETOX group size R; null without --aggregate detox
+inline constexpr char detox_final[] = "detox_final";      // "vote" or "median" (as run); null without detox
+inline constexpr char stage_payload_sent[] = "stage_payload_sent";  // summary, detox: [group, across] bytes per
+                                                                     // rank per step (payload_sent: their sum + 1, the census);
+                                                                     // null without detox
 inline constexpr char overlap[] = "overlap";              // true with --overlap
 inline constexpr char bucket_kb[] = "bucket_kb";          // --bucket-kb (KiB); null without --overlap
 inline constexpr char overlap_progress[] = "overlap_progress";  // "thread" or "test" (as run); null without --overlap

@@ -47,6 +47,10 @@ enum class MessageKind : unsigned { fp32 = 0, sign, ternary, sparse, scaled_sign
 inline constexpr int message_kind_count = 6;
 inline constexpr unsigned kind_bit(MessageKind k) { return 1u << unsigned(k); }
 std::string_view message_kind_name(MessageKind k);
+// fp32, scaled_sign and sparse_fp32 carry values (their update is the fp32 mean).
+inline bool message_has_values(MessageKind k) {
+    return k == MessageKind::fp32 || k == MessageKind::scaled_sign || k == MessageKind::sparse_fp32;
+}
 
 // One rank's contribution; spans point into the caller's buffers.
 struct Message {

@@ -1,4 +1,4 @@
-// Byzantine ranks (--byzantine N --attack A): the message a dishonest rank
+// Byzantine ranks (--byzantine N or --byzantine-ranks, --attack A): the message a dishonest rank
 // sends instead of its own, made after compression. Random draws are keyed by
 // (seed, rank, step, word) like the other stochastic methods.
 #include <algorithm>
@@ -97,8 +97,8 @@ std::string alie_check(int P, int byzantine, double z) {
            ") <= 0, so the attackers would send the plain mean (no attack)" + fix;
 }
 
-void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine, int64_t step) {
-    const bool liar = c->rank >= c->size - byzantine && !msg->abstains;
+void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, std::span<const int> liars, int64_t step) {
+    const bool liar = std::find(liars.begin(), liars.end(), c->rank) != liars.end() && !msg->abstains;
     if (a != AttackKind::alie) {
         if (liar) method_corrupt(m, msg, a, step);
         return;
@@ -112,7 +112,7 @@ void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, moments.data(), mpi_count(2 * d + 1, "alie moments"), MPI_DOUBLE, MPI_SUM,
                             c->comm));
     if (!liar) return;
-    const double z = m->cfg.alie_z > 0 ? m->cfg.alie_z : alie_z(c->size, byzantine), n = moments[2 * d];
+    const double z = m->cfg.alie_z > 0 ? m->cfg.alie_z : alie_z(c->size, int(liars.size())), n = moments[2 * d];
     if (m->values.size() < d) m->values.resize(d);
     for (size_t i = 0; i < d; ++i) {
         double mean = moments[i] / n, var = std::max(0.0, moments[d + i] / n - mean * mean);

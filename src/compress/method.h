@@ -12,7 +12,7 @@
 //   method_measure_scales(&method, grad);                       // compress phase: magsparse's B, this rank's
 //   method_agree_scales(&comm, &method);                         // comm phase: the B of every rank (collective)
 //   Message m = method_compress(&method, grad, step);           // compress phase (abstains on NaN/inf)
-//   if (N) method_attack(&comm, &method, &m, attack, N, step);   // every rank: the last N lie
+//   if (N) method_attack(&comm, &method, &m, attack, liars, step);  // every rank: the liars lie
 //   aggregate(&agg, m, &update);      // comm phase (exchange), aggregate phase (combine): see aggregator.h
 //   method_apply(&method, update, weights, step);                // update phase
 // Every rank applies the same update to the same weights, so weights stay
@@ -98,10 +98,6 @@ float noise_default(MethodKind k);
 // The message kind this method sends (fp32, sign, ternary, sparse,
 // scaled_sign for efsign, sparse_fp32 for topk).
 MessageKind method_message_kind(MethodKind k);
-// fp32, scaled_sign and sparse_fp32 carry values (their update is the fp32 mean).
-inline bool message_has_values(MessageKind k) {
-    return k == MessageKind::fp32 || k == MessageKind::scaled_sign || k == MessageKind::sparse_fp32;
-}
 
 std::string_view attack_name(AttackKind k);
 bool attack_parse(std::string_view name, AttackKind* out);
@@ -171,15 +167,15 @@ void method_apply(Method* m, const Update& update, std::span<float> weights, int
 // scale 0), scaled = -100 v (messages with values only). Rewrites *msg; its
 // spans then point into *m. Local: every attack but alie.
 void method_corrupt(Method* m, Message* msg, AttackKind a, int64_t step);
-// Collective, on every rank: the last `byzantine` ranks corrupt their message
+// Collective, on every rank: the ranks in `liars` corrupt their message
 // unless it abstains (an abstainer sends nothing, honest or not; alie's
 // moments are over the ranks that do not abstain).
 // alie ("a little is enough", fp32 messages): every rank's honest values give
 // the mean mu and standard deviation sigma per coordinate (an MPI_Allreduce
 // that simulates omniscient attackers: not counted in payload bytes), and the
 // attackers send mu - z sigma, z = cfg.alie_z if > 0, else alie_z(P, N):
-// Phi^-1((P - s) / P), s = floor(P / 2 + 1) - N.
-void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, int byzantine, int64_t step);
+// Phi^-1((P - s) / P), s = floor(P / 2 + 1) - N, N = the number of liars.
+void method_attack(Comm* c, Method* m, Message* msg, AttackKind a, std::span<const int> liars, int64_t step);
 // alie's z for P ranks of which N attack (0 where the formula gives no lie).
 double alie_z(int P, int byzantine);
 // "" if alie lies at P ranks with N attackers (--alie-z z > 0, or alie_z > 0),

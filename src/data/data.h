@@ -76,6 +76,10 @@ struct DataConfig {
     bool test_whole = false;    // true: every rank reads the whole test set;
                                 // false: rank r reads test shard r (contiguous
                                 // split) for distributed evaluation
+    int group = 1;              // ranks per part of the training partition: the
+                                // ranks / group parts go to groups of `group`
+                                // consecutive ranks, which read the same shard
+                                // (DETOX: R); must divide the ranks
 };
 
 struct DataInfo {
@@ -101,7 +105,8 @@ struct Data {
     Shard test;   // the whole test set or this rank's part
 };
 
-// Collective over comm. Opens the file with H5Pset_fapl_mpio, validates the
+// Collective over comm. Rank r's training shard is part r / cfg.group of the
+// partition into ranks / cfg.group parts. Opens the file with H5Pset_fapl_mpio, validates the
 // layout, reads the labels (every rank: the partition needs them) and only
 // this rank's images: independent reads of a union of hyperslabs, one per run
 // of consecutive indices, at most 512 runs per H5Dread. Errors (a missing or
@@ -130,7 +135,7 @@ struct Loader {
     const DataInfo* info = nullptr;
     int batch = 0;
     uint64_t seed = 0;
-    int rank = 0;
+    int rank = 0;                // keys the order: the rank, or the part its group shares (DETOX)
     int64_t epoch = 0;           // passes begun over this shard
     int64_t pos = 0;             // next position in order
     std::vector<int64_t> order;  // [shard size] positions in the shard

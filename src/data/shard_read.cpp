@@ -257,8 +257,12 @@ Data read_dataset(hid_t file, const DataConfig& cfg, int rank, int ranks) {
     const std::vector<uint8_t> train_labels = read_labels(train, cfg.path, data.info.classes, xfer);
     const std::vector<int64_t> train_samples =
         pick_subset(train, cfg.path, cfg.train_samples, seed_mix(cfg.seed, stream_train_subset));
-    std::vector<int64_t> mine = std::move(
-        partition_shards(train_labels, train_samples, data.info.classes, ranks, cfg.partition, cfg.seed)[size_t(rank)]);
+    if (cfg.group < 1 || ranks % cfg.group)
+        throw DataError("data_open: groups of " + std::to_string(cfg.group) + " do not split " +
+                        std::to_string(ranks) + " ranks");
+    std::vector<int64_t> mine = std::move(partition_shards(train_labels, train_samples, data.info.classes,
+                                                           ranks / cfg.group, cfg.partition,
+                                                           cfg.seed)[size_t(rank / cfg.group)]);
     std::vector<uint8_t> images = read_images(train, mine, xfer);
     data.train = shard_make(std::move(mine), train_labels, std::move(images));
     data.info.train_total = int64_t(train_samples.size());

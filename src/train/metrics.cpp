@@ -5,10 +5,16 @@
 namespace bitvote {
 
 void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer& timer, PayloadBytes payload,
-                         const WireMeter& wire, double update_density, double comm_busy) {
+                         std::span<const Comm> stages, const WireMeter& wire, double update_density,
+                         double comm_busy) {
     const PayloadBytes used = payload - m->payload_last;
     m->payload_last = payload;
     StepRecord r;
+    m->stage_last.resize(stages.size());  // 0 before the first step: the stages' counts start with the run
+    for (size_t s = 0; s < stages.size(); ++s) {
+        r.stage_sent.push_back(stages[s].bytes().sent - m->stage_last[s]);
+        m->stage_last[s] = stages[s].bytes().sent;
+    }
     r.step = step;
     r.loss = loss;
     r.seconds = timer.total - (wire.on ? wire.fence_seconds : 0);  // the fence is measurement overhead
@@ -52,6 +58,10 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t step_samples, MPI_Com
         sums[busy] += r.comm_busy;
     }
     MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, sums, fields, MPI_DOUBLE, MPI_SUM, comm));
+    std::vector<double> stage_sums(steps.empty() ? 0 : steps[0].stage_sent.size(), 0.0);  // the same on every rank
+    for (const StepRecord& r : steps)
+        for (size_t s = 0; s < stage_sums.size(); ++s) stage_sums[s] += double(r.stage_sent[s]);
+    MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, stage_sums.data(), int(stage_sums.size()), MPI_DOUBLE, MPI_SUM, comm));
 
     MetricsSummary s;
     for (const StepRecord& r : m.steps) s.update_density += r.update_density / double(m.steps.size());
@@ -65,6 +75,7 @@ MetricsSummary metrics_summarize(const Metrics& m, int64_t step_samples, MPI_Com
     const double rank_steps = double(P) * double(n);
     s.payload_sent = sums[sent] / rank_steps;
     s.payload_received = sums[received] / rank_steps;
+    for (double sent_by_stage : stage_sums) s.stage_payload_sent.push_back(sent_by_stage / rank_steps);
     s.wire_sent = sums[wsent] / rank_steps;
     s.wire_recv = sums[wrecv] / rank_steps;
     s.comm_hidden = sums[busy] > 0 ? std::max(0.0, 1 - sums[exposed] / sums[busy]) : 0;

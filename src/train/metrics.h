@@ -21,6 +21,8 @@ struct StepRecord {
     std::array<double, phase_count> phase{};   // seconds per phase
     uint64_t payload_sent = 0;                 // bytes handed to MPI in this step's exchange
     uint64_t payload_received = 0;
+    std::vector<uint64_t> stage_sent;          // a multi-stage aggregator (detox): payload_sent per
+                                               // stage (they sum to it); else empty
     double wire_sent = 0, wire_recv = 0;       // measured (tcp) or 0
     double comm_exposed = 0;                   // seconds: the comm phase, waiting for exchanges
     double comm_busy = 0;                      // seconds: the exchanges' own time (= comm_exposed
@@ -33,13 +35,18 @@ struct StepRecord {
 struct Metrics {
     std::vector<StepRecord> steps;
     PayloadBytes payload_last;  // Comm's cumulative count after the previous step
+    std::vector<uint64_t> stage_last;  // each stage's cumulative payload sent after the previous step
 };
 
-// update_density: the fraction of coordinates the step's agreed update moves.
-// comm_busy: seconds the step's exchanges took where they ran (--overlap: on
-// the exchange thread); a negative value means "the comm phase itself".
+// payload: the run Comm's cumulative count; stages: the sub-communicators of
+// a multi-stage aggregator, one per stage (AggregateState::sub; empty for
+// one stage), whose counts are part of it. update_density: the fraction of
+// coordinates the step's agreed update moves. comm_busy: seconds the step's
+// exchanges took where they ran (--overlap: on the exchange thread); a
+// negative value means "the comm phase itself".
 void metrics_record_step(Metrics* m, int64_t step, float loss, const PhaseTimer& timer, PayloadBytes payload,
-                         const WireMeter& wire, double update_density, double comm_busy = -1);
+                         std::span<const Comm> stages, const WireMeter& wire, double update_density,
+                         double comm_busy = -1);
 
 // Over all ranks and the measured steps: every step but the first when there
 // are several (the first builds oneDNN plans and touches fresh memory: tens of
@@ -51,6 +58,7 @@ struct MetricsSummary {
     std::array<double, phase_count> time_share{};  // phase seconds / step seconds, all ranks and steps
     double payload_sent = 0;      // bytes per rank per step, mean over ranks and steps
     double payload_received = 0;
+    std::vector<double> stage_payload_sent;  // per stage of a multi-stage aggregator, as payload_sent
     double wire_sent = 0, wire_recv = 0;  // idem, measured; meaningful only when wire is on
     double comm_hidden = 0;       // 1 - sum comm_exposed / sum comm_busy, all ranks and steps (>= 0)
     double comm_busy_share = 0;   // sum comm_busy / sum step seconds (= time_share comm without --overlap)

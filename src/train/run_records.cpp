@@ -78,6 +78,12 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::local_steps] = cfg.method.local_steps;
     r[schema::byzantine] = cfg.byzantine;
     r[schema::attack] = cfg.byzantine > 0 ? JsonRecord(std::string(attack_name(cfg.attack))) : JsonRecord();
+    r[schema::byzantine_ranks] = JsonRecord::array();
+    for (int rank : cfg.byzantine_ranks) r[schema::byzantine_ranks].push_back(rank);
+    const bool detox = cfg.aggregate == AggregateKind::detox;
+    r[schema::group] = detox ? JsonRecord(detox_config_of(cfg).group) : JsonRecord();
+    r[schema::detox_final] =
+        detox ? JsonRecord(std::string(aggregate_name(detox_config_of(cfg).final))) : JsonRecord();
     r[schema::overlap] = cfg.overlap;
     r[schema::bucket_kb] = cfg.overlap ? JsonRecord(cfg.bucket_kb) : JsonRecord();
     const bool test = overlap_progress_of(cfg) == OverlapProgress::test;
@@ -203,6 +209,7 @@ JsonRecord record_summary(const TrainConfig& cfg, const RunFacts& facts, const R
     r[schema::checkpoint_seconds] = out.checkpoint_seconds;
     r[schema::resumed_from_step] = out.resumed_from < 0 ? JsonRecord() : JsonRecord(out.resumed_from);
     r[schema::nonfinite_steps] = out.nonfinite_steps;
+    r[schema::stage_payload_sent] = m.stage_payload_sent.empty() ? JsonRecord() : JsonRecord(m.stage_payload_sent);
     write_env(&r, env);
     return r;
 }
@@ -233,6 +240,11 @@ void print_final_table(const TrainConfig& cfg, const RunFacts& facts, const RunE
                 bytes_text(m.payload_sent).c_str(), bytes_text(m.payload_received).c_str(),
                 env.transport == "tcp" ? bytes_text(m.wire_sent).c_str() : "-",
                 env.transport == "tcp" ? bytes_text(m.wire_recv).c_str() : "-");
+    if (!m.stage_payload_sent.empty())
+        std::printf("  detox stages       groups of %d: sent %s/iter inside the groups, %s/iter across them (%s)\n",
+                    detox_config_of(cfg).group, bytes_text(m.stage_payload_sent[0]).c_str(),
+                    bytes_text(m.stage_payload_sent[1]).c_str(),
+                    std::string(aggregate_name(detox_config_of(cfg).final)).c_str());
     std::printf("  fp32 allreduce     payload %s (ring wire %s)   compression %.1fx\n", bytes_text(fp32).c_str(),
                 bytes_text(fp32_ring_wire_bytes(facts.params, env.ranks)).c_str(),
                 m.payload_sent > 0 ? fp32 / m.payload_sent : 0);

@@ -61,11 +61,13 @@ struct Trainer {
     NanInjection nan_injection;            // BITVOTE_TEST_NAN (tests only)
 };
 
-// Training samples all ranks use per step: the sum of their batches, times
-// the local steps. An epoch is train_total of them (README, --batch).
+// Distinct training samples per step: the sum of the batches of the
+// partition's parts (ranks, or DETOX groups, whose ranks all take the same
+// batches), times the local steps. An epoch is train_total of them (README,
+// --batch).
 int64_t step_samples(const TrainConfig& cfg, int ranks) {
     int64_t n = 0;
-    for (int r = 0; r < ranks; ++r) n += rank_batch(cfg, r);
+    for (int r = 0; r < ranks; r += data_group_of(cfg)) n += rank_batch(cfg, r);
     return n * cfg.method.local_steps;
 }
 
@@ -79,6 +81,7 @@ bool open_data(Trainer* t, std::vector<int64_t>* shard_sizes, std::string* error
     dc.train_samples = t->cfg.train_samples;
     dc.test_samples = t->cfg.test_samples;
     dc.test_whole = false;  // rank r evaluates test part r
+    dc.group = data_group_of(t->cfg);
     try {
         t->data = data_open(dc, MPI_COMM_WORLD);
     } catch (const DataError& e) {
@@ -126,6 +129,8 @@ MethodConfig method_config(const TrainConfig& cfg, int rank) {
     return mc;
 }
 
+// An epoch is a pass over the training set by the parts of the partition
+// (ranks, or DETOX groups, whose ranks all see the same batches).
 RunFacts resolve_facts(const TrainConfig& cfg, const DataInfo& info, size_t params, int ranks) {
     RunFacts f;
     f.dataset = info.name;
@@ -203,11 +208,34 @@ bool stop_due(const Trainer& t, int64_t steps_done) {
     return !t.cfg.out.empty() && stop_signal_agreed(t.comm.comm) && steps_done < t.facts.steps;
 }
 
+// "" or why the flags do not fit P ranks (DETOX groups, Byzantine ranks).
+std::string ranks_error(const TrainConfig& cfg, int P) {
+    if (cfg.aggregate == AggregateKind::detox)
+        if (std::string why = detox_check(detox_config_of(cfg), P); !why.empty()) return why;
+    for (int r = 0, R = data_group_of(cfg); R > 1 && r < P; ++r)
+        if (rank_batch(cfg, r) != rank_batch(cfg, r - r % R))
+            return "--batch: ranks " + std::to_string(r - r % R) + " and " + std::to_string(r) +
+                   " are in one DETOX group (they train on the same batches) but have batches " +
+                   std::to_string(rank_batch(cfg, r - r % R)) + " and " + std::to_string(rank_batch(cfg, r));
+    const std::vector<int> liars = byzantine_ranks_of(cfg, P);
+    if (!liars.empty() && liars.back() >= P)
+        return "--byzantine-ranks names rank " + std::to_string(liars.back()) + ", but the run has ranks 0.." +
+               std::to_string(P - 1);
+    const int64_t n = int64_t(cfg.byzantine_ranks.empty() ? cfg.byzantine : int64_t(liars.size()));
+    if (n >= P)
+        return "--byzantine " + std::to_string(n) + " needs more than " + std::to_string(n) + " ranks (running " +
+               std::to_string(P) + ")";
+    return "";
+}
+
 // Collective set-up. Returns 0, or the exit code after reporting the error once.
 int trainer_open(Trainer* t) {
     if (!t->cfg.out.empty()) stop_signal_install();  // from the start: SIGUSR1's default would end the rank
     t->comm = comm_open(MPI_COMM_WORLD);
     std::string error;
+    if (std::string why = ranks_error(t->cfg, t->comm.size); !why.empty()) return usage_error_exit("train", why);
+    t->cfg.byzantine_ranks = byzantine_ranks_of(t->cfg, t->comm.size);
+    t->cfg.byzantine = int64_t(t->cfg.byzantine_ranks.size());
     if (int provided = 0; t->cfg.overlap && overlap_progress_of(t->cfg) == OverlapProgress::thread &&
                           (MPI_Query_thread(&provided), provided < MPI_THREAD_MULTIPLE))
         return error_exit("train", "--overlap needs MPI_THREAD_MULTIPLE, which this MPI does not provide (it gave level " +
@@ -224,10 +252,6 @@ int trainer_open(Trainer* t) {
     if (std::string why = nan_injection_parse(std::getenv("BITVOTE_TEST_NAN"), t->comm.rank, &t->nan_injection);
         !why.empty())
         return error_exit("train", why, 2);
-    if (t->cfg.byzantine >= t->comm.size)
-        return usage_error_exit("train", "--byzantine " + std::to_string(t->cfg.byzantine) + " needs more than " +
-                                             std::to_string(t->cfg.byzantine) + " ranks (running " +
-                                             std::to_string(t->comm.size) + ")");
     if (t->cfg.byzantine > 0 && t->cfg.attack == AttackKind::alie)
         if (std::string why = alie_check(t->comm.size, int(t->cfg.byzantine), t->cfg.method.alie_z); !why.empty())
             return usage_error_exit("train", why);
@@ -240,13 +264,14 @@ int trainer_open(Trainer* t) {
     t->method = method_make(method_config(t->cfg, t->comm.rank), net_segments(t->net), net_param_count(t->net));
     const double local_lr = t->cfg.local_lr > 0 ? t->cfg.local_lr : method_default_lr(MethodKind::sgd);
     t->local = local_steps_make(t->cfg.method.local_steps, float(local_lr), net_param_count(t->net));
-    t->loader = loader_make(t->data.train, t->data.info, batch, t->cfg.seed, t->comm.rank);
+    // DETOX: a group's ranks draw the same batches from the shard they share.
+    t->loader = loader_make(t->data.train, t->data.info, batch, t->cfg.seed, t->comm.rank / data_group_of(t->cfg));
     t->strategy = strategy_find(t->cfg.strategy);
     const Transport transport = wire_transport(t->comm.comm);  // also opens every TCP connection
     t->wire = wire_meter_make(t->comm.comm, transport);
     if (aggregator_of(t->cfg.aggregate).uses_strategy && t->strategy->picks)
         t->comm.alpha_beta = alpha_beta_measure(t->comm.comm);
-    t->aggregator = aggregate_open(&t->comm, t->cfg.aggregate, *t->strategy);
+    t->aggregator = aggregate_open(&t->comm, t->cfg.aggregate, *t->strategy, detox_config_of(t->cfg));
     if (t->cfg.overlap)
         t->overlap = overlap_open(method_config(t->cfg, t->comm.rank), net_segments(t->net),
                                   size_t(t->cfg.bucket_kb) * 1024, first_bucket_bytes(t->cfg.bucket_kb), &t->comm,
@@ -321,7 +346,7 @@ bool step_whole(Trainer* t, int64_t step, float* loss) {
                                           nan_injection_apply(t->nan_injection, net_grads(t->net), step);
                                           std::span<const float> grad = local_steps_run(&t->local, &t->net, &t->loader, &b, loss);
     timer_phase(timer, Phase::compress);  Message msg = compress_phases(timer, &t->comm, &t->method, grad, step);
-                                          if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, int(t->cfg.byzantine), step);
+                                          if (t->cfg.byzantine) method_attack(&t->comm, &t->method, &msg, t->cfg.attack, t->cfg.byzantine_ranks, step);
     timer_phase(timer, Phase::comm);      if (!aggregate_phases(t, msg)) return false;
     timer_phase(timer, Phase::update);    method_apply(&t->method, t->update, net_weights(t->net), step);
     return true;
@@ -399,8 +424,8 @@ std::string train_loop(Trainer* t, int64_t* steps_done) {
         if (t->cfg.overlap) comm_busy = step_overlapped(t, step, &loss);
         else if (!step_whole(t, step, &loss)) return abstain_error(*t, step);
         timer_stop(timer);
-        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->wire, step_update_density(*t),
-                            comm_busy);
+        metrics_record_step(&t->metrics, step, loss, *timer, t->comm.bytes(), t->aggregator.sub, t->wire,
+                            step_update_density(*t), comm_busy);
         record_abstainers(t, step);
         if (t->comm.rank == 0) run_files_append(&t->files, record_step(t->metrics.steps.back()));
         if (eval_due(*t, step + 1)) evaluate_and_report(t, step + 1);

@@ -16,13 +16,13 @@ std::vector<std::string_view> strategy_names() {
     return names;
 }
 
-// "a,b,c": one or more decimal integers in [1, hi], no empty item.
-bool int_list_parse(const std::string& text, long hi, std::vector<int>* out) {
+// "a,b,c": one or more decimal integers in [lo, hi], no empty item.
+bool int_list_parse(const std::string& text, long lo, long hi, std::vector<int>* out) {
     const char* p = text.c_str();
     while (true) {
         char* end = nullptr;
         const long v = std::strtol(p, &end, 10);
-        if (end == p || v < 1 || v > hi) return false;
+        if (end == p || v < lo || v > hi) return false;
         out->push_back(int(v));
         if (*end == 0) return true;
         if (*end != ',') return false;
@@ -53,14 +53,23 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag_required(flag(app, "--data F.h5", &c->data, "dataset in bitvote's HDF5 layout (bitvote data ...)"));
     flag(app, "--model", &c->model, one_of({"mlp", "cnn"}, model_kind_parse), "network");
     flag(app, "--widths a,b,...", &c->widths,
-         Parsed<std::vector<int>>{[](const std::string& t, std::vector<int>* v) { return int_list_parse(t, 1 << 16, v); },
+         Parsed<std::vector<int>>{[](const std::string& text, std::vector<int>* out) {
+                                      return int_list_parse(text, 1, 1 << 16, out);
+                                  },
                                   "a comma-separated list of sizes in [1, 65536], e.g. 256,128"},
          "hidden sizes (mlp default 256,128; cnn: conv1,conv2,fc default 32,64,512)");
     flag(app, "--method M", &m.kind, one_of(method_names(), method_parse),
          "what a rank sends and how the update is applied: " + names_text(method_names()));
     flag(app, "--strategy S", &c->strategy, one_of(strategy_names()), "how ranks exchange messages (listed below)");
     flag(app, "--aggregate", &c->aggregate, one_of(aggregate_names(), aggregate_parse),
-         "how ranks agree: majority vote, weighted vote (SignSGD-FV) or coordinate-wise median");
+         "how ranks agree: majority vote, weighted vote (SignSGD-FV), coordinate-wise median or DETOX");
+    flag(app, "--group R", &c->group, at_least(1),
+         "detox: groups of R consecutive ranks (odd, >= 3, dividing the ranks) train on the same batches",
+         std::to_string(detox_default_group).c_str());
+    flag(app, "--detox-final", &c->detox_final,
+         Choices<DetoxFinal>{{{"pick", DetoxFinal::pick}, {"vote", DetoxFinal::vote}, {"median", DetoxFinal::median}}},
+         "detox: the rule across the group results; pick: vote for voting methods, median for methods that "
+         "send values");
     flag(app, "--density D", &m.density, fraction(),
          "s3gd/topk: fraction of each layer sent, K = ceil(D * size)");
     flag(app, "--accum R", &m.accum, RealRange{0, 1},
@@ -84,7 +93,7 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
          Choices<NoiseKind>{{{"gaussian", NoiseKind::gaussian}, {"uniform", NoiseKind::uniform}}},
          "the --noise distribution: gaussian N(0, b^2), or uniform on [-b, b]");
     flag(app, "--batch N[,N...]", &c->batch,
-         Parsed<std::vector<int>>{[](const std::string& t, std::vector<int>* v) { return int_list_parse(t, batch_max, v); },
+         Parsed<std::vector<int>>{[](const std::string& t, std::vector<int>* v) { return int_list_parse(t, 1, batch_max, v); },
                                   "a batch size in [1, " + std::to_string(batch_max) +
                                       "], or a comma-separated list of them (one per rank, cycled)"},
          "samples per rank per step; a list gives rank r the (r mod length)-th value, e.g. 8,8,32,128",
@@ -109,6 +118,13 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
          "ranks / 2");
     flag(app, "--byzantine N", &c->byzantine, in_range(0, std::numeric_limits<int32_t>::max()),
          "the last N ranks are adversaries (needs --attack)");
+    flag(app, "--byzantine-ranks r,...", &c->byzantine_ranks,
+         Parsed<std::vector<int>>{[](const std::string& text, std::vector<int>* out) {
+                                      return int_list_parse(text, 0, std::numeric_limits<int32_t>::max(), out);
+                                  },
+                                  "a comma-separated list of ranks >= 0, e.g. 2,5"},
+         "these ranks are the adversaries instead of the last N (needs --attack; implies --byzantine with their "
+         "count, which a --byzantine given too must equal)");
     flag(app, "--attack A", &c->attack,
          Parsed<AttackKind>{
              [c](const std::string& text, AttackKind* a) { return c->attack_given = attack_parse(text, a); },
@@ -137,6 +153,62 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flags_check(app, [c] { return train_config_check(*c); });
 }
 
+namespace {
+
+// "" or why the DETOX flags do not fit (P unknown: the group size alone).
+std::string detox_flags_check(const TrainConfig& c) {
+    if (c.aggregate != AggregateKind::detox) {
+        if (c.group) return "--group " + std::to_string(c.group) + " applies to --aggregate detox only";
+        if (c.detox_final != DetoxFinal::pick) return "--detox-final applies to --aggregate detox only";
+        return "";
+    }
+    if (c.detox_final == DetoxFinal::vote && message_has_values(method_message_kind(c.method.kind)))
+        return "--detox-final vote needs a voting method; method '" + std::string(method_name(c.method.kind)) +
+               "' sends " + std::string(message_kind_name(method_message_kind(c.method.kind))) +
+               " messages: use --detox-final median";
+    return detox_check(detox_config_of(c), 0);
+}
+
+// "" or why --byzantine / --byzantine-ranks do not fit (P unknown).
+std::string byzantine_flags_check(const TrainConfig& c) {
+    std::vector<int> sorted = c.byzantine_ranks;
+    std::sort(sorted.begin(), sorted.end());
+    if (auto twice = std::adjacent_find(sorted.begin(), sorted.end()); twice != sorted.end())
+        return "--byzantine-ranks lists rank " + std::to_string(*twice) + " twice";
+    const int64_t listed = int64_t(sorted.size());
+    if (listed && c.byzantine && c.byzantine != listed)
+        return "--byzantine " + std::to_string(c.byzantine) + " disagrees with --byzantine-ranks, which lists " +
+               std::to_string(listed) + ": give one of the two, or N = the number listed";
+    const std::string given = listed ? "--byzantine-ranks" : "--byzantine " + std::to_string(c.byzantine);
+    if ((listed || c.byzantine) && !c.attack_given) return given + " needs --attack";
+    return "";
+}
+
+}  // namespace
+
+DetoxConfig detox_config_of(const TrainConfig& c) {
+    DetoxConfig d;
+    d.group = c.group ? c.group : detox_default_group;
+    const bool values = message_has_values(method_message_kind(c.method.kind));
+    d.final = c.detox_final == DetoxFinal::vote     ? AggregateKind::vote
+              : c.detox_final == DetoxFinal::median ? AggregateKind::median
+              : values                              ? AggregateKind::median
+                                                    : AggregateKind::vote;
+    return d;
+}
+
+int data_group_of(const TrainConfig& c) {
+    return c.aggregate == AggregateKind::detox ? detox_config_of(c).group : 1;
+}
+
+std::vector<int> byzantine_ranks_of(const TrainConfig& c, int P) {
+    std::vector<int> ranks = c.byzantine_ranks;
+    std::sort(ranks.begin(), ranks.end());
+    if (ranks.empty())
+        for (int64_t r = std::max<int64_t>(0, P - c.byzantine); r < P; ++r) ranks.push_back(int(r));
+    return ranks;
+}
+
 std::string train_config_check(const TrainConfig& c) {
     const MethodConfig& m = c.method;
     if (std::string why = method_check(m.kind, *strategy_find(c.strategy), c.aggregate); !why.empty()) return why;
@@ -152,14 +224,16 @@ std::string train_config_check(const TrainConfig& c) {
     if (m.accum != 1 && m.kind != MethodKind::s3gd) return "--accum applies to --method s3gd only";
     if (m.noise >= 0 && m.kind != MethodKind::noisysign && c.aggregate != AggregateKind::median)
         return "--noise applies to --method noisysign and to --aggregate median (noisy medianSGD) only";
-    if (m.alie_z > 0 && (c.byzantine == 0 || c.attack != AttackKind::alie))
-        return "--alie-z applies to --byzantine N --attack alie only";
-    if (c.byzantine > 0 && !c.attack_given) return "--byzantine " + std::to_string(c.byzantine) + " needs --attack";
-    if (c.byzantine > 0) return attack_check(m.kind, c.attack);
+    if (std::string why = detox_flags_check(c); !why.empty()) return why;
+    if (std::string why = byzantine_flags_check(c); !why.empty()) return why;
+    const bool byzantine = c.byzantine > 0 || !c.byzantine_ranks.empty();
+    if (m.alie_z > 0 && (!byzantine || c.attack != AttackKind::alie))
+        return "--alie-z applies to --byzantine N (or --byzantine-ranks) --attack alie only";
+    if (std::string why = byzantine ? attack_check(m.kind, c.attack) : ""; !why.empty()) return why;
     if (c.overlap && c.aggregate != AggregateKind::vote)
-        return "--overlap needs --aggregate vote (weighted and median gather whole vectors)";
+        return "--overlap needs --aggregate vote (weighted, median and detox aggregate whole vectors)";
     if (c.overlap && m.local_steps > 1) return "--overlap cannot run with --local-steps (the message is not a gradient)";
-    if (c.overlap && c.byzantine > 0) return "--overlap cannot run with --byzantine";
+    if (c.overlap && byzantine) return "--overlap cannot run with --byzantine";
     if (c.overlap && c.overlap_progress == OverlapProgress::test && !exchange_is_fp32_allreduce(c))
         return "--overlap-progress test needs --strategy " + std::string(strategy_fp32_baseline().name) +
                " (the one exchange with a non-blocking form here); --overlap-progress thread takes any";

@@ -18,6 +18,7 @@ class App;
 namespace bitvote {
 
 enum class Timing { relaxed, strict };  // strict: a barrier between phases
+enum class DetoxFinal { pick, vote, median };  // pick: see detox_config_of
 
 struct TrainConfig {
     std::string data;                 // --data F.h5 (required)
@@ -27,6 +28,8 @@ struct TrainConfig {
                                       // seed and rank are filled in by the trainer
     std::string strategy = "auto";    // a strategy_table() name
     AggregateKind aggregate = AggregateKind::vote;
+    int group = 0;                    // --group R (detox); 0: not given (detox_default_group)
+    DetoxFinal detox_final = DetoxFinal::pick;
     std::vector<int> batch = {32};    // per rank: rank r takes batch[r % size] (rank_batch)
     double epochs = 1;                // used when steps == 0
     int64_t steps = 0;
@@ -40,6 +43,8 @@ struct TrainConfig {
     double local_lr = 0;              // magsparse's local steps' lr (0: sgd's default lr)
     int64_t max_abstain = -1;         // more ranks abstaining in one step end the run (-1: P / 2)
     int64_t byzantine = 0;            // the last N ranks send corrupted messages
+    std::vector<int> byzantine_ranks; // --byzantine-ranks: these ranks instead (the trainer sets
+                                      // the resolved list and N: byzantine_ranks_of)
     AttackKind attack = AttackKind::flip;
     bool attack_given = false;
     bool overlap = false;             // exchange each bucket while backward runs (DDP-style)
@@ -65,6 +70,17 @@ size_t first_bucket_bytes(int64_t bucket_kb);
 // thread elsewhere.
 OverlapProgress overlap_progress_of(const TrainConfig& cfg);
 
+// DETOX's groups and final rule: --group (default detox_default_group) and
+// --detox-final, where pick is median for methods whose messages carry values
+// (sgd, efsign, topk) and vote for the voting methods.
+DetoxConfig detox_config_of(const TrainConfig& cfg);
+// Ranks that share a part of the training partition (and its batches): R
+// with --aggregate detox, else 1.
+int data_group_of(const TrainConfig& cfg);
+// The Byzantine ranks of a P-rank run, ascending: --byzantine-ranks, else the
+// last --byzantine N ranks (none without either).
+std::vector<int> byzantine_ranks_of(const TrainConfig& cfg, int P);
+
 // Declares train's flags on `app` (the `train` subcommand): parsing fills
 // *cfg, then train_config_check runs. --data is required.
 void train_flags_add(CLI::App* app, TrainConfig* cfg);
@@ -72,9 +88,12 @@ void train_flags_add(CLI::App* app, TrainConfig* cfg);
 // "" or one line: an impossible method x strategy x aggregator (method_check),
 // --budget or --magsparse-density without magsparse, or both,
 // --checkpoint-every or --resume without --out, --local-steps without
-// magsparse, --byzantine without --attack, an attack the
-// method's message cannot carry (attack_check). Checks that need the rank
-// count or the data are the trainer's.
+// magsparse, --group / --detox-final without detox, a group size that is even
+// or < 3, --detox-final vote for a method that sends values, --byzantine
+// without --attack, a rank listed twice, a --byzantine N that is not the
+// length of --byzantine-ranks, an attack the method's message cannot carry
+// (attack_check), --overlap with what it cannot run with. Checks that need the
+// rank count (P % R, ranks that exist) or the data are the trainer's.
 std::string train_config_check(const TrainConfig& cfg);
 
 }  // namespace bitvote

@@ -45,7 +45,7 @@ expect 2 "--noise applies to --method noisysign and to --aggregate median" -- --
 # alie at 2 ranks, 1 attacker: s = 1, z = Phi^-1(1/2) = 0 would send the mean.
 expect 2 "z = Phi^-1((P - s)/P) = Phi^-1(0.5) <= 0, so the attackers would send the plain mean.*--alie-z Z" -- \
     --data "$DATA" --method sgd --aggregate median --byzantine 1 --attack alie
-expect 2 "--alie-z applies to --byzantine N --attack alie only" -- --data "$DATA" --method sgd --alie-z 1
+expect 2 "--alie-z applies to --byzantine N (or --byzantine-ranks) --attack alie only" -- --data "$DATA" --method sgd --alie-z 1
 expect 2 "--density: '1.5' is not a number in (0, 1]" -- --data "$DATA" --method s3gd --density 1.5
 expect 2 "unknown flag '--bogus'" -- --data "$DATA" --bogus 1
 expect 2 "--lr: needs a value" -- --data "$DATA" --lr
@@ -55,9 +55,25 @@ expect 2 "--byzantine 1 needs --attack" -- --data "$DATA" --method signsgd --byz
 expect 2 "--resume needs --out DIR" -- --data "$DATA" --resume
 expect 2 "--checkpoint-every needs --out DIR" -- --data "$DATA" --checkpoint-every 10
 expect 2 "--keep-checkpoints: '0' is not an integer in \[1, " -- --data "$DATA" --keep-checkpoints 0 --out "$tmp/k"
-# Flags of features that do not exist yet (DETOX, async) are not flags.
+# Flags of features that do not exist yet (async) are not flags.
 expect 2 "unknown flag '--async'" -- --data "$DATA" --async
-expect 2 "--aggregate: 'detox' is not one of vote, weighted or median" -- --data "$DATA" --aggregate detox
+expect 2 "--aggregate: 'detoxx' is not one of vote, weighted, median or detox" -- --data "$DATA" --aggregate detoxx
+# DETOX: groups of R consecutive ranks, R odd >= 3 dividing P (here P = 2).
+expect 2 "--group 3 does not divide the 2 ranks: DETOX needs P % R = 0" -- --data "$DATA" --aggregate detox
+expect 2 "--group 2: DETOX needs an odd group size >= 3" -- --data "$DATA" --aggregate detox --group 2
+expect 2 "--group 1: DETOX needs an odd group size >= 3" -- --data "$DATA" --aggregate detox --group 1
+expect 2 "--group 3 applies to --aggregate detox only" -- --data "$DATA" --method signum --group 3
+expect 2 "--detox-final applies to --aggregate detox only" -- --data "$DATA" --detox-final median
+expect 2 "--detox-final vote needs a voting method; method 'sgd' sends fp32 messages: use --detox-final median" -- \
+    --data "$DATA" --method sgd --aggregate detox --detox-final vote
+expect 2 "--overlap needs --aggregate vote (weighted, median and detox" -- --data "$DATA" --aggregate detox --overlap
+expect 2 "--byzantine-ranks names rank 2, but the run has ranks 0..1" -- \
+    --data "$DATA" --method signum --byzantine-ranks 2 --attack flip
+expect 2 "--byzantine-ranks lists rank 0 twice" -- --data "$DATA" --method signum --byzantine-ranks 0,0 --attack flip
+expect 2 "--byzantine 2 disagrees with --byzantine-ranks, which lists 1" -- \
+    --data "$DATA" --method signum --byzantine 2 --byzantine-ranks 1 --attack flip
+expect 2 "--byzantine-ranks needs --attack" -- --data "$DATA" --method signum --byzantine-ranks 1
+expect 2 "--byzantine-ranks: '1,x' is not a comma-separated list of ranks" -- --data "$DATA" --byzantine-ranks 1,x
 expect 2 "--lr: 'abc' is not a number > 0" -- --data "$DATA" --lr abc
 expect 2 "unexpected argument 'extra'" -- --data "$DATA" extra
 expect 2 "--local-steps 2 applies to --method magsparse only" -- --data "$DATA" --local-steps 2

@@ -174,6 +174,45 @@ TEST_F(DataShardsRead, SubsetsAndWholeTestSetAreTheSameOnEveryRank) {
                               "the train subset is not split exactly once"));
 }
 
+// DETOX's data: with DataConfig::group = g, the g consecutive ranks of each
+// group read the same shard, part rank / g of the partition into P / g parts,
+// so every sample is held by g ranks or none; a g that does not divide P is refused.
+TEST_F(DataShardsRead, GroupsOfRanksShareTheirPartsShard) {
+    SharedFile file;
+    ASSERT_TRUE(on_every_rank(!file.dir.empty(), "no test file"));
+    const int P = world().size, rank = world().rank;
+    const Data whole = whole_file(file.path);
+    for (int g = 1; g <= P + 1; ++g) {
+        DataConfig cfg{file.path, partition_parse("labels:2"), 5, 0, 0, false};
+        cfg.group = g;
+        Data d;
+        std::string error;
+        try {
+            d = data_open(cfg, world().comm);
+        } catch (const DataError& e) {
+            error = e.what();
+        }
+        const std::string tag = "group " + std::to_string(g) + ": ";
+        if (P % g) {
+            EXPECT_TRUE(on_every_rank(error.find("do not split") != std::string::npos, tag + "got: " + error));
+            continue;
+        }
+        ASSERT_TRUE(on_every_rank(error.empty(), tag + error));
+        const auto parts =
+            partition_shards(whole.train.labels, subset_pick(spec.train, 0, 0), spec.classes, P / g, cfg.partition, 5);
+        EXPECT_TRUE(on_every_rank(d.train.index == parts[size_t(rank / g)], tag + "not its group's part"));
+        const std::vector<int> owners = owners_allreduce(d.train.index, spec.train);
+        bool held_by_group = true;
+        for (int64_t i = 0; i < spec.train; ++i) {
+            const bool dealt = std::any_of(parts.begin(), parts.end(), [&](const auto& s) {
+                return std::binary_search(s.begin(), s.end(), i);
+            });
+            held_by_group = held_by_group && owners[size_t(i)] == (dealt ? g : 0);
+        }
+        EXPECT_TRUE(on_every_rank(held_by_group, tag + "a sample is not held by exactly one group's ranks"));
+    }
+}
+
 TEST_F(DataShardsRead, EveryRankRefusesAMissingFileTogether) {
     std::string error;
     try {

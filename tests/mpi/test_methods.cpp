@@ -300,19 +300,21 @@ TEST_F(MethodAttack, LastRanksLieAsTheAttackSays) {
     Comm& c = world();
     const int N = (c.size - 1) / 2 + (c.size == 2);  // a minority, and one liar at P = 2
     const bool liar = c.rank >= c.size - N;
+    std::vector<int> liars;
+    for (int r = c.size - N; r < c.size; ++r) liars.push_back(r);
     const std::vector<float> g = gradient_at(c.rank, 0);
     size_t wrong = 0;
 
     Method sign = method_for(MethodKind::signsgd, c.rank);
     Message msg = method_compress(&sign, g, 0);
-    method_attack(&c, &sign, &msg, AttackKind::flip, N, 0);
+    method_attack(&c, &sign, &msg, AttackKind::flip, liars, 0);
     for (size_t i = 0; i < d; ++i) wrong += bool((msg.bits[i / 64] >> (i % 64)) & 1) != (liar ? g[i] < 0 : !(g[i] < 0));
 
     for (double given : {0.0, 1.5}) {
         Method sgd = method_for(MethodKind::sgd, c.rank);
         sgd.cfg.alie_z = given;
         msg = method_compress(&sgd, g, 0);
-        method_attack(&c, &sgd, &msg, AttackKind::alie, N, 0);
+        method_attack(&c, &sgd, &msg, AttackKind::alie, liars, 0);
         const double z = given > 0 ? given : alie_z(c.size, N);
         for (size_t i = 0; i < d; ++i) {
             double sum = 0, squares = 0;
