@@ -30,6 +30,8 @@ inline constexpr char config[] = "config";    // once, first: the run and where 
 inline constexpr char step[] = "step";        // every step, rank 0's numbers
 inline constexpr char eval[] = "eval";        // every --eval-every steps and at the end
 inline constexpr char summary[] = "summary";  // once, last; also summary.json
+inline constexpr char update[] = "update";    // --method dgs / asgd: every update the server applies,
+                                              // instead of step records
 }  // namespace events
 
 // config and summary: the run, flags as resolved.
@@ -65,6 +67,8 @@ inline constexpr char overlap[] = "overlap";              // true with --overlap
 inline constexpr char bucket_kb[] = "bucket_kb";          // --bucket-kb (KiB); null without --overlap
 inline constexpr char overlap_progress[] = "overlap_progress";  // "thread" or "test" (as run); null without --overlap
 inline constexpr char buckets[] = "buckets";              // exchanges per step: 1 without --overlap
+inline constexpr char async[] = "async";                  // true with --async
+inline constexpr char slow_rank[] = "slow_rank";          // "R:MS"; null without --slow-rank
 
 // config and summary: where it ran.
 inline constexpr char ranks[] = "ranks";                  // also sweep rows
@@ -93,6 +97,13 @@ inline constexpr char update_density[] = "update_density";    // fraction of coo
                                                               // moves (not 0; the same on every rank);
                                                               // summary: the mean over steps
 
+// update records (--method dgs / asgd; step is the server's version after it).
+inline constexpr char worker[] = "worker";                // the worker's rank
+inline constexpr char staleness[] = "staleness";          // versions applied since the worker's model was
+                                                          // current; summary: object of the four below
+inline constexpr char payload_up[] = "payload_up";        // bytes of the worker's message; also bytes_per_update
+inline constexpr char payload_down[] = "payload_down";    // bytes of the server's answer; also bytes_per_update
+
 // eval records.
 inline constexpr char epoch[] = "epoch";
 inline constexpr char test_accuracy[] = "test_accuracy";  // also summary
@@ -115,6 +126,23 @@ inline constexpr char comm_hidden[] = "comm_hidden";      // 1 - sum comm_expose
                                                           // ranks and measured steps (0 without --overlap)
 inline constexpr char comm_busy_share[] = "comm_busy_share";  // sum comm_busy_ms / sum step ms: the exchanges'
                                                               // time, hidden or not (time_share.comm w/o --overlap)
+
+// summary of --method dgs / asgd (besides the summary fields above that apply:
+// test_accuracy, test_loss, samples_per_s (the workers' total), train_seconds,
+// weights_checksum (the server's model)).
+inline constexpr char bytes_per_update[] = "bytes_per_update";  // object: payload_up, payload_down (means over
+inline constexpr char wire_up[] = "wire_up";              //   applied updates), wire_up, wire_down (TCP bytes
+inline constexpr char wire_down[] = "wire_down";          //   per update message / answer; null unless tcp)
+inline constexpr char staleness_mean[] = "mean";          // staleness: over applied updates;
+inline constexpr char staleness_p50[] = "p50";            //   nearest-rank percentiles
+inline constexpr char staleness_p99[] = "p99";
+inline constexpr char staleness_max[] = "max";
+inline constexpr char updates_per_worker[] = "updates_per_worker";  // [P] applied per rank (0 for the server)
+inline constexpr char server_busy_share[] = "server_busy_share";    // the server's time on updates / train_seconds
+inline constexpr char worker_wait_share[] = "worker_wait_share";    // the workers' time sending and waiting for
+                                                                    // answers / their whole time
+inline constexpr char downward_error[] = "downward_error";  // max over workers of max |w_worker - w_server|
+inline constexpr char weights_check[] = "weights_check";    // what was checked, in words
 
 // sweep rows (besides strategy, ranks, transport, payload_sent, wire_sent, wire_recv).
 inline constexpr char d[] = "d";

@@ -19,6 +19,13 @@ namespace bitvote {
 
 enum class Timing { relaxed, strict };  // strict: a barrier between phases
 
+// --slow-rank R:MS: worker R sleeps MS milliseconds per step (a test and
+// demo of heterogeneous worker speed; dgs and asgd only).
+struct SlowRank {
+    int rank = 0;  // 0: none (rank 0 is the server and does not step)
+    int ms = 0;
+};
+
 struct TrainConfig {
     std::string data;                 // --data F.h5 (required)
     ModelKind model = ModelKind::mlp;
@@ -44,9 +51,14 @@ struct TrainConfig {
     bool overlap = false;             // exchange each bucket while backward runs (DDP-style)
     int64_t bucket_kb = 1024;         // --overlap bucket cap, KiB of fp32 gradient
     OverlapProgress overlap_progress = OverlapProgress::pick;  // as asked; see overlap_progress_of
+    bool async = false;               // dgs, asgd: workers never wait for each other (train/async_train.h)
+    SlowRank slow_rank;
 };
 
 inline constexpr int batch_max = 1 << 20;  // --batch: the largest value taken
+
+// The network the flags and the data ask for.
+ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info);
 
 // Rank r's batch: --batch's values cycled over the ranks.
 int rank_batch(const TrainConfig& cfg, int rank);
@@ -68,8 +80,11 @@ void train_flags_add(CLI::App* app, TrainConfig* cfg);
 // "" or one line: an impossible method x strategy x aggregator (method_check),
 // --budget or --magsparse-density without magsparse, or both, --local-steps
 // without magsparse, --byzantine without --attack, an attack the
-// method's message cannot carry (attack_check). Checks that need the rank
-// count or the data are the trainer's.
+// method's message cannot carry (attack_check); --async with a method that
+// is not served (method_serves), asgd without --async, a served method with
+// a flag of the lock-step trainer (server_flag_conflict), dgs with
+// --momentum 0, --slow-rank with a method that is not served. Checks that
+// need the rank count or the data are the trainer's.
 std::string train_config_check(const TrainConfig& cfg);
 
 }  // namespace bitvote
