@@ -77,7 +77,7 @@ std::string shard_error(const AsyncRun& r) {
     return "--batch: rank " + std::to_string(r.comm.rank) + "'s batch " + std::to_string(batch) +
            " is larger than its training shard (" + std::to_string(shard) + " samples; " +
            std::to_string(r.data.info.train_total) + " over " + std::to_string(workers_of(r)) +
-           " workers): use " + std::to_string(shard) + " or fewer";
+           " worker(s)): use " + std::to_string(shard) + " or fewer";
 }
 
 // Updates per epoch: an epoch is train_total samples over all workers; an
