@@ -16,7 +16,7 @@
 
 namespace bitvote {
 
-// u = m u + lr (g + wd w); u, g, w: [d]. Also ASGD's (dense) heavy-ball buffer.
+// u = m u + lr (g + wd w); u, g, w: [d]. ASGD's update with m = 0.
 void samomentum_accumulate(std::span<float> u, std::span<const float> g, std::span<const float> w, float lr,
                            float m, float wd);
 // *out = per layer the top-K entries of u (topk_per_layer, K = ceil(density

@@ -28,7 +28,8 @@ struct AsyncRun {
     Net net;                 // server: the global model; worker: its local copy
     AsyncFormat format;      // the same both ways
     bool lock_step = false;  // dgs without --async: every round waits for every worker
-    float lr = 0, momentum = 0, weight_decay = 0;
+    float lr = 0, weight_decay = 0;
+    float momentum = 0;      // SAMomentum's m (dgs); asgd: 0 (plain ASGD)
     RunFiles files;          // rank 0
     bool wire_on = false;    // transport tcp: wire bytes measured over the whole run
 };

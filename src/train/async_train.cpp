@@ -125,7 +125,9 @@ int async_open(AsyncRun* r) {
     r->format.sparse = r->cfg.method.kind == MethodKind::dgs;
     r->format.k_max = topk_total(net_segments(r->net), r->cfg.method.density);
     r->lr = float(r->facts.lr);
-    r->momentum = r->cfg.method.momentum;
+    // asgd is what dgs becomes at density 1: every entry is sent, so SAMomentum's
+    // u restarts from zero each step (u = lr (g + wd w)): plain ASGD, no momentum.
+    r->momentum = r->format.sparse ? r->cfg.method.momentum : 0.0f;
     r->weight_decay = r->cfg.method.weight_decay;
     if (r->comm.rank > 0) r->loader = loader_make(r->data.train, r->data.info, batch, r->cfg.seed, r->comm.rank);
     const Transport transport = wire_transport(r->comm.comm);  // also opens every TCP connection

@@ -1,5 +1,5 @@
 // The worker's step (DESIGN.md 3, DGS):
-//   g on its batch; u = m u + lr (g + wd w)        SAMomentum (asgd: heavy ball)
+//   g on its batch; u = m u + lr (g + wd w)        SAMomentum (asgd: m = 0)
 //   send the per-layer top-K of u, u[sent] = 0,    dgs (asgd: send u whole)
 //     u[unsent] /= m
 //   wait for the answer: w += the sparse model     dgs (asgd: w = the server's model)
@@ -24,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 struct Worker {
-    std::vector<float> u;             // [d] SAMomentum (asgd: heavy-ball) buffer
+    std::vector<float> u;             // [d] SAMomentum buffer (asgd: this step's lr (g + wd w))
     SparseUpdate sent, answer;        // dgs: this step's message, the server's difference
     std::vector<uint8_t> out, in;     // encoded messages
     WorkerReport report;

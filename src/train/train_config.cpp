@@ -109,7 +109,7 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
          "s3gd: accumulation factor rho, a = rho a + g (1: S3GD-MV's error accumulation; 0: top-K of g alone)");
     flag(app, "--lr LR", &m.lr, positive(), "learning rate", "the method's, listed below");
     flag(app, "--momentum B", &m.momentum, RealRange{0, 1, false, true},
-         "sgd momentum, signum beta (topk is plain SGD)");
+         "sgd momentum, signum beta, dgs SAMomentum m (topk and asgd are plain SGD)");
     flag(app, "--weight-decay L", &m.weight_decay, RealRange{0, 1}, "weight decay, applied after the aggregation");
     flag(app, "--budget B", &m.budget, positive(), "magsparse: a fixed scale B for every layer",
          "the max over ranks of each layer's max|g|");
