@@ -8,13 +8,15 @@
 # trains for --epochs (default 1) with each --seeds seed, evaluating every
 # --eval-every model updates; bench/async_table.py then tabulates accuracy
 # after equal samples, equal model updates and equal wall time, bytes up and
-# down per update, staleness and samples/s (OUT/async.md).
+# down per update, staleness and samples/s (OUT/async-MODEL.md). Over TCP
+# (wire bytes measured): OMPI_MCA_btl=tcp,self bench/async.sh --out DIR.
 #
 #   bench/async.sh [--ranks 5] [--model mlp] [--epochs 1] [--seeds 1,2,3]
 #       [--eval-every 75] [--out build/async] [-- extra train flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ranks=5 model=mlp epochs=1 seeds=1,2,3 eval_every=75 out=build/async
+command="bench/async.sh $*"
 extra=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -44,6 +46,6 @@ for seed in ${seeds//,/ }; do
             "${extra[@]}" >"$dir.log" 2>&1 || { tail -5 "$dir.log"; exit 1; }
     done
 done
-/usr/bin/python3 bench/async_table.py "$out" "$model" "mpirun --oversubscribe -np $ranks ... bench/async.sh $*" \
+/usr/bin/python3 bench/async_table.py "$out" "$model" "${OMPI_MCA_btl:+OMPI_MCA_btl=$OMPI_MCA_btl }$command" \
     >"$out/async-$model.md"
 cat "$out/async-$model.md"

@@ -9,7 +9,8 @@ Per run kind, mean +- standard deviation over the seeds of:
   at or before the shortest run's training time; a run's training time at an
   eval is samples so far / the eval's samples/s, evaluations excluded),
   payload bytes per update per worker up and down (sgd: per step per rank,
-  sent and received), staleness mean and max, samples/s (all workers).
+  sent and received; in parentheses the TCP wire bytes when measured),
+  staleness mean and max, samples/s (all workers).
 """
 import glob
 import json
@@ -57,6 +58,13 @@ def cell(values, fmt):
     return (fmt + " ± " + fmt).format(statistics.mean(values), statistics.stdev(values))
 
 
+def bytes_cell(objs, payload, wire):
+    """Payload bytes, and the wire bytes in parentheses where measured (tcp)."""
+    text = cell([o[payload] for o in objs], "{:.0f}")
+    wires = [o[wire] for o in objs if o[wire] is not None]
+    return text + (f" ({cell(wires, '{:.0f}')})" if wires else "")
+
+
 def main():
     root, model, command = sys.argv[1], sys.argv[2], sys.argv[3]
     runs = {}
@@ -66,7 +74,8 @@ def main():
     wall = min(s["train_seconds"] for rs in runs.values() for _, s in rs)
     seeds = len(runs["dgs-async"])
     ranks = runs["dgs-async"][0][1]["ranks"]
-    print(f"{model}, {ranks} ranks on one 2-core machine (shared memory), batch 32, density 1% per layer both ways, "
+    transport = runs["dgs-async"][0][1]["transport"]
+    print(f"{model}, {ranks} ranks on one 2-core machine (transport {transport}), batch 32, density 1% per layer both ways, "
           f"{seeds} seed(s), mean ± std. Command: `{command}`\n")
     print(f"| run | acc. at end (equal samples) | acc. after {updates} model updates | acc. after {wall:.2f} s "
           "| bytes up / update | bytes down / update | staleness mean (max) | samples/s |")
@@ -77,18 +86,20 @@ def main():
             continue
         s0 = rs[0][1]
         if s0["method"] == "sgd":
-            up = [s["bytes_per_iter"]["payload_sent"] for _, s in rs]
-            down = [s["bytes_per_iter"]["payload_received"] for _, s in rs]
+            b = [s["bytes_per_iter"] for _, s in rs]
+            up = bytes_cell(b, "payload_sent", "wire_sent")
+            down = bytes_cell(b, "payload_received", "wire_recv")
             stale = "0 (lock step)"
         else:
-            up = [s["bytes_per_update"]["payload_up"] for _, s in rs]
-            down = [s["bytes_per_update"]["payload_down"] for _, s in rs]
+            b = [s["bytes_per_update"] for _, s in rs]
+            up = bytes_cell(b, "payload_up", "wire_up")
+            down = bytes_cell(b, "payload_down", "wire_down")
             stale = f"{cell([s['staleness']['mean'] for _, s in rs], '{:.2f}')} " \
                     f"({max(s['staleness']['max'] for _, s in rs)})"
         print(f"| {label} | {cell([s['test_accuracy'] * 100 for _, s in rs], '{:.2f}')} % "
               f"| {cell([acc_at_update(e, updates) * 100 for e, _ in rs], '{:.2f}')} % "
               f"| {cell([(acc_at_time(e, s, wall) or 0) * 100 for e, s in rs], '{:.2f}')} % "
-              f"| {cell(up, '{:.0f}')} | {cell(down, '{:.0f}')} | {stale} "
+              f"| {up} | {down} | {stale} "
               f"| {cell([s['samples_per_s'] for _, s in rs], '{:.0f}')} |")
 
 

@@ -1,7 +1,6 @@
 // The compressors of DESIGN.md section 3: grad [d] -> one rank's message.
 // sign(0) = +1 for dense signs (sign_pack); ternary and sparse messages vote
 // only where the value is nonzero.
-#include <algorithm>
 #include <cmath>
 
 #include "compress/compressors.h"

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "comm/error_exit.h"
 #include "comm/wire_bytes.h"

@@ -104,7 +104,7 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag(app, "--aggregate", &c->aggregate, one_of(aggregate_names(), aggregate_parse),
          "how ranks agree: majority vote, weighted vote (SignSGD-FV) or coordinate-wise median");
     flag(app, "--density D", &m.density, fraction(),
-         "s3gd/topk: fraction of each layer sent, K = ceil(D * size)");
+         "s3gd/topk/dgs: fraction of each layer sent, K = ceil(D * size) (dgs: both ways)");
     flag(app, "--accum R", &m.accum, RealRange{0, 1},
          "s3gd: accumulation factor rho, a = rho a + g (1: S3GD-MV's error accumulation; 0: top-K of g alone)");
     flag(app, "--lr LR", &m.lr, positive(), "learning rate", "the method's, listed below");
