@@ -7,10 +7,10 @@
 #     kernels/indices_codec_format.h) + 4 K, K = sum over layers of
 #     ceil(0.01 n); asgd sends and answers 8 + 4 d exactly, and over TCP the
 #     wire carries at least that; the summary's means are the records' means;
-#   - staleness: lock-step dgs has none; with worker 1 sleeping 5 ms per step
-#     (5-10x its step here: it applied 42 updates against 251 and 307) the
-#     run ends, worker 1 applies fewer than half the others' updates and its
-#     updates are the stalest in run.jsonl;
+#   - staleness: lock-step dgs has none; with worker 1 sleeping 10 ms per step
+#     (5x its step or more, however loaded the machine) the run ends, worker 1
+#     applies fewer than half the others' updates and its updates are the
+#     stalest in run.jsonl;
 #   - every worker ends bit-identical to the server's copy of it (checked by
 #     the trainer: a mismatch is fatal) and within the downward error;
 #   - a killed worker ends the job (mpirun names the rank) within 30 s.
@@ -20,7 +20,7 @@ common=(--model mlp --density 0.01)
 train 3 dgs3 "${common[@]}" --method dgs --async --epochs 1
 train 5 dgs5 "${common[@]}" --method dgs --async --epochs 1
 train 3 lockstep "${common[@]}" --method dgs --steps 200
-train 4 slow "${common[@]}" --method dgs --async --steps 600 --slow-rank 1:5
+train 4 slow "${common[@]}" --method dgs --async --steps 600 --slow-rank 1:10
 OMPI_MCA_btl=tcp,self train 3 asgd "${common[@]}" --method asgd --async --steps 200
 
 /usr/bin/python3 - "$tmp" <<'PY'
@@ -82,7 +82,7 @@ assert len(ups) == 600 and by[1] * 2 < min(by[2], by[3]), by
 stale = {w: [r["staleness"] for r in ups if r["worker"] == w] for w in (1, 2, 3)}
 mean = {w: sum(v) / len(v) for w, v in stale.items()}
 assert mean[1] > 2 * max(mean[2], mean[3]), mean
-assert s["staleness"]["max"] == max(stale[1]) and s["slow_rank"] == "1:5", (s["staleness"], s["slow_rank"])
+assert s["staleness"]["max"] == max(stale[1]) and s["slow_rank"] == "1:10", (s["staleness"], s["slow_rank"])
 print(f"slow worker 1: {by[1:]} updates per worker, mean staleness {mean}")
 
 recs, s = load("asgd")
