@@ -181,7 +181,7 @@ void workers_check(Server* s) {
 
 }  // namespace
 
-ServerResult serve(AsyncRun* r) {
+ServerResult server_run(AsyncRun* r) {
     const size_t P = size_t(r->comm.size), d = net_param_count(r->net);
     Server s;
     s.r = r;

@@ -41,6 +41,6 @@ struct ServerResult {
 // bit-identical to the server's copy of it (a mismatch is fatal): so each is
 // within the downward sparsification error of the server's model. Writes the
 // update and eval records and progress lines.
-ServerResult serve(AsyncRun* r);
+ServerResult server_run(AsyncRun* r);
 
 }  // namespace bitvote

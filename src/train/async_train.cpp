@@ -90,7 +90,7 @@ RunFacts resolve_facts(const AsyncRun& r, size_t params) {
     f.train_total = r.data.info.train_total;
     f.test_total = r.data.info.test_total;
     int64_t worker_samples = 0;  // one batch of every worker
-    for (int k = 0; k < r.comm.size; ++k) {
+    for (int k = 0; k < r.comm.size; ++k) {  // batches: [P], --batch cycled; rank 0's unused
         f.batches.push_back(rank_batch(cfg, k));
         if (k > 0) worker_samples += rank_batch(cfg, k);
     }
@@ -162,8 +162,8 @@ int async_train_run(const TrainConfig& cfg) {
     r.cfg = cfg;
     if (int rc = async_open(&r); rc != 0) return rc;
     const bool server = r.comm.rank == 0;
-    const ServerResult served = server ? serve(&r) : ServerResult{};
-    const WorkerReport mine = server ? WorkerReport{} : work(&r);
+    const ServerResult served = server ? server_run(&r) : ServerResult{};
+    const WorkerReport mine = server ? WorkerReport{} : worker_run(&r);
     return async_finish(&r, served, mine);
 }
 

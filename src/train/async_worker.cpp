@@ -59,7 +59,7 @@ bool exchange(AsyncRun* r, Worker* w, size_t bytes) {
 
 }  // namespace
 
-WorkerReport work(AsyncRun* r) {
+WorkerReport worker_run(AsyncRun* r) {
     Worker w;
     w.u.assign(net_param_count(r->net), 0.0f);
     w.in.resize(async_message_bound(r->format));

@@ -8,6 +8,6 @@ namespace bitvote {
 
 // Steps until the server's stop, then sends its weights checksum (the server
 // checks it against its copy). Returns what the server gathers at the end.
-WorkerReport work(AsyncRun* r);
+WorkerReport worker_run(AsyncRun* r);
 
 }  // namespace bitvote
