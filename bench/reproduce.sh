@@ -97,6 +97,12 @@ run d sgd-clean 5 --method sgd
 [ "$smoke" = 1 ] || run d sgd-scaled1 5 --method sgd --byzantine 1 --attack scaled
 [ "$smoke" = 1 ] || run d sgd-median-scaled1 5 --method sgd --aggregate median --byzantine 1 --attack scaled
 
+echo "== (e) asynchronous DGS (5 ranks: a parameter server and 4 workers)"
+run e dgs-async 5 --method dgs --async --density 0.01
+run e asgd-async 5 --method asgd --async
+[ "$smoke" = 1 ] || run e dgs-sync 5 --method dgs --density 0.01
+[ "$smoke" = 1 ] || run e sgd 5 --method sgd
+
 dest=$out/seeds.md
 [ "$smoke" = 1 ] || dest=bench/results/seeds.md
 /usr/bin/python3 bench/reproduce.py "$out" --tta bench/results/time_to_accuracy_cnn.md --out "$dest" \

@@ -33,6 +33,8 @@ inline constexpr char checkpoint[] = "checkpoint";  // after each checkpoint wri
 inline constexpr char resume[] = "resume";    // a --resume run starts here: the log was cut back to the
                                               // checkpoint's point, the steps after it follow again
 inline constexpr char summary[] = "summary";  // once, last; also summary.json
+inline constexpr char update[] = "update";    // --method dgs / asgd: every update the server applies,
+                                              // instead of step records
 }  // namespace events
 
 // config and summary: the run, flags as resolved.
@@ -81,6 +83,8 @@ inline constexpr char alie_z[] = "alie_z";                // --alie-z; null: fro
 inline constexpr char noise_kind[] = "noise_kind";        // "gaussian" or "uniform"
 inline constexpr char local_lr[] = "local_lr";            // --local-lr (0: sgd's default)
 inline constexpr char max_abstain[] = "max_abstain";      // --max-abstain, resolved (ranks / 2 by default)
+inline constexpr char async[] = "async";                  // true with --async
+inline constexpr char slow_rank[] = "slow_rank";          // "R:MS"; null without --slow-rank
 
 // config and summary: where it ran.
 inline constexpr char ranks[] = "ranks";                  // also sweep rows
@@ -110,6 +114,13 @@ inline constexpr char update_density[] = "update_density";    // fraction of coo
                                                               // summary: the mean over steps
 inline constexpr char abstainers[] = "abstainers";            // array: ranks that abstained from this step's
                                                               // vote (a NaN or inf in their gradient)
+
+// update records (--method dgs / asgd; step is the server's version after it).
+inline constexpr char worker[] = "worker";                // the worker's rank
+inline constexpr char staleness[] = "staleness";          // versions applied since the worker's model was
+                                                          // current; summary: object of the four below
+inline constexpr char payload_up[] = "payload_up";        // bytes of the worker's message; also bytes_per_update
+inline constexpr char payload_down[] = "payload_down";    // bytes of the server's answer; also bytes_per_update
 
 // eval records.
 inline constexpr char epoch[] = "epoch";
@@ -143,6 +154,23 @@ inline constexpr char resumed_from_step[] = "resumed_from_step";    // the check
                                                                     // (the timings cover the steps after it)
 inline constexpr char nonfinite_steps[] = "nonfinite_steps";  // array [ranks]: steps rank r abstained from
                                                               // (a NaN or inf in its gradient)
+
+// summary of --method dgs / asgd (besides the summary fields above that apply:
+// test_accuracy, test_loss, samples_per_s (the workers' total), train_seconds,
+// weights_checksum (the server's model)).
+inline constexpr char bytes_per_update[] = "bytes_per_update";  // object: payload_up, payload_down (means over
+inline constexpr char wire_up[] = "wire_up";              //   applied updates), wire_up, wire_down (TCP bytes
+inline constexpr char wire_down[] = "wire_down";          //   per update message / answer; null unless tcp)
+inline constexpr char staleness_mean[] = "mean";          // staleness: over applied updates;
+inline constexpr char staleness_p50[] = "p50";            //   nearest-rank percentiles
+inline constexpr char staleness_p99[] = "p99";
+inline constexpr char staleness_max[] = "max";
+inline constexpr char updates_per_worker[] = "updates_per_worker";  // [P] applied per rank (0 for the server)
+inline constexpr char server_busy_share[] = "server_busy_share";    // the server's time on updates / train_seconds
+inline constexpr char worker_wait_share[] = "worker_wait_share";    // the workers' time sending and waiting for
+                                                                    // answers / their whole time
+inline constexpr char downward_error[] = "downward_error";  // max over workers of max |w_worker - w_server|
+inline constexpr char weights_check[] = "weights_check";    // what was checked, in words
 
 // sweep rows (besides strategy, ranks, transport, payload_sent, wire_sent, wire_recv).
 inline constexpr char d[] = "d";

@@ -1,36 +1,19 @@
 // The compressors of DESIGN.md section 3: grad [d] -> one rank's message.
 // sign(0) = +1 for dense signs (sign_pack); ternary and sparse messages vote
 // only where the value is nonzero.
-#include <algorithm>
 #include <cmath>
 
 #include "compress/compressors.h"
+#include "compress/topk_per_layer.h"
 #include "kernels.h"
 
 namespace bitvote {
 
 namespace {
 
-// K of one layer: ceil(density * count), as the S3GD-MV reference code rounds
-// (at least 1 of a non-empty layer, at most count for density <= 1).
-size_t layer_k(double density, size_t count) {
-    return std::min(count, size_t(std::ceil(density * double(count))));
-}
-
-// m->indices = every layer's top-K of |acc|, as arena indices, ascending
-// (layers are in arena order and topk_select returns each layer's ascending).
+// m->indices = every layer's top-K of |acc| (compress/topk_per_layer.h).
 void select_topk_per_layer(Method* m, std::span<const float> acc) {
-    size_t total = 0;
-    for (const Segment& s : m->segments) total += layer_k(m->cfg.density, s.count);
-    m->indices.resize(total);
-    size_t n = 0;
-    for (const Segment& s : m->segments) {
-        std::span<uint32_t> out = std::span(m->indices).subspan(n, layer_k(m->cfg.density, s.count));
-        size_t got = topk_select(acc.subspan(s.offset, s.count), out.size(), out);
-        for (size_t j = 0; j < got; ++j) m->indices[n + j] = uint32_t(out[j] + s.offset);
-        n += got;
-    }
-    m->indices.resize(n);
+    topk_per_layer(m->segments, m->cfg.density, acc, &m->indices);
 }
 
 Message sign_message(Method* m, std::span<const float> x) {

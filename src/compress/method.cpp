@@ -42,6 +42,9 @@ const MethodRow methods[] = {  // in MethodKind order
     {MethodKind::noisysign, "noisysign", MessageKind::sign, needs_scratch, 1e-4f, compress_noisysign, apply_vote},
     {MethodKind::efsign, "efsign", MessageKind::scaled_sign, needs_memory, 0.3f, compress_efsign, apply_delta},
     {MethodKind::topk, "topk", MessageKind::sparse_fp32, needs_memory | needs_velocity, 0.1f, compress_topk, apply_sgd},
+    // Served (method_serves): the worker's compressor is compress/samomentum.h, the server's apply train/async_server.cpp.
+    {MethodKind::dgs, "dgs", MessageKind::sparse_fp32, no_state, 0.05f, nullptr, nullptr},
+    {MethodKind::asgd, "asgd", MessageKind::fp32, no_state, 0.05f, nullptr, nullptr},
 };
 
 const MethodRow& row(MethodKind k) { return methods[size_t(k)]; }
@@ -130,6 +133,7 @@ std::vector<std::string_view> method_names() {
 }
 
 float method_default_lr(MethodKind k) { return row(k).default_lr; }
+bool method_serves(MethodKind k) { return k == MethodKind::dgs || k == MethodKind::asgd; }
 float noise_default(MethodKind k) { return k == MethodKind::noisysign ? 1e-3f : 0.0f; }
 MessageKind method_message_kind(MethodKind k) { return row(k).message; }
 

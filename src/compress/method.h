@@ -42,7 +42,7 @@
 
 namespace bitvote {
 
-enum class MethodKind { sgd, signsgd, signum, s3gd, magsparse, noisysign, efsign, topk };
+enum class MethodKind { sgd, signsgd, signum, s3gd, magsparse, noisysign, efsign, topk, dgs, asgd };
 enum class NoiseKind { gaussian, uniform };
 enum class AttackKind { flip, random, zero, scaled, alie };
 
@@ -92,6 +92,10 @@ std::string_view method_name(MethodKind k);
 bool method_parse(std::string_view name, MethodKind* out);
 std::vector<std::string_view> method_names();  // the method table's rows, in order
 float method_default_lr(MethodKind k);
+// dgs and asgd: rank 0 is a parameter server and the workers train against
+// it (train/async_train.h), not the step of method_compress / method_apply,
+// which these two rows do not have.
+bool method_serves(MethodKind k);
 // The noise b when --noise is not given: noisysign 1e-3 (0.01 swamps this
 // mlp's ~1e-3 gradients: 75 % vs 80 %), every other method 0 (none).
 float noise_default(MethodKind k);

@@ -11,16 +11,6 @@
 namespace bitvote {
 namespace {
 
-// "12.3 KB"-style size, decimal units.
-std::string bytes_text(double bytes) {
-    const char* units[] = {"B", "KB", "MB", "GB"};
-    int u = 0;
-    while (bytes >= 1000 && u < 3) bytes /= 1000, ++u;
-    char text[32];
-    std::snprintf(text, sizeof text, u ? "%.2f %s" : "%.0f %s", bytes, units[u]);
-    return text;
-}
-
 // True when every rank takes the same batch.
 bool one_batch(const std::vector<int>& batches) {
     return std::ranges::count(batches, batches.front()) == std::ssize(batches);
@@ -34,7 +24,17 @@ std::string batches_text(const std::vector<int>& batches) {
     return text;
 }
 
-// Where it ran (shared by the config and summary records).
+}  // namespace
+
+std::string bytes_text(double bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 3) bytes /= 1000, ++u;
+    char text[32];
+    std::snprintf(text, sizeof text, u ? "%.2f %s" : "%.0f %s", bytes, units[u]);
+    return text;
+}
+
 void write_env(JsonRecord* j, const RunEnv& env) {
     JsonRecord& r = *j;
     r[schema::ranks] = env.ranks;
@@ -48,7 +48,6 @@ void write_env(JsonRecord* j, const RunEnv& env) {
                            {schema::version_hdf5, env.hdf5}};
 }
 
-// The flags and what they resolved to (shared by the config and summary records).
 void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     JsonRecord& r = *j;
     r[schema::method] = std::string(method_name(cfg.method.kind));
@@ -95,7 +94,13 @@ void write_run(JsonRecord* j, const TrainConfig& cfg, const RunFacts& facts) {
     r[schema::accum] = float_decimal(cfg.method.accum);
     r[schema::alie_z] = cfg.method.alie_z > 0 ? JsonRecord(cfg.method.alie_z) : JsonRecord();
     r[schema::max_abstain] = facts.max_abstain;
+    r[schema::async] = cfg.async;
+    r[schema::slow_rank] = cfg.slow_rank.rank > 0
+                               ? JsonRecord(std::to_string(cfg.slow_rank.rank) + ":" + std::to_string(cfg.slow_rank.ms))
+                               : JsonRecord();
 }
+
+namespace {
 
 // One number per phase, keyed by its name, in Phase order.
 JsonRecord per_phase(const std::array<double, phase_count>& values, double scale) {

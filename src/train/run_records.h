@@ -52,6 +52,13 @@ double fp32_payload_bytes(size_t params);
 // strategy's model (2 (P - 1) / P * 4d).
 double fp32_ring_wire_bytes(size_t params, int ranks);
 
+// "12.3 KB"-style size, decimal units.
+std::string bytes_text(double bytes);
+// Where it ran (shared by the config and summary records).
+void write_env(JsonRecord* r, const RunEnv& env);
+// The flags and what they resolved to (shared by the config and summary records).
+void write_run(JsonRecord* r, const TrainConfig& cfg, const RunFacts& facts);
+
 JsonRecord record_config(const TrainConfig& cfg, const RunFacts& facts, const RunEnv& env);
 JsonRecord record_step(const StepRecord& r);
 JsonRecord record_eval(int64_t step, double epoch, const EvalResult& e, double samples_per_s,

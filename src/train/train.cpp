@@ -15,6 +15,7 @@
 #include "comm/strategy.h"
 #include "comm/wire_bytes.h"
 #include "train/checkpoint.h"
+#include "train/async_train.h"
 #include "train/compress_phases.h"
 #include "train/evaluate.h"
 #include "train/local_steps.h"
@@ -108,17 +109,6 @@ std::string batch_error(const Trainer& t, const std::vector<int64_t>& shard_size
                " ranks): use " + std::to_string(shard) + " or fewer";
     }
     return "";
-}
-
-ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info) {
-    ModelSpec spec;
-    spec.kind = cfg.model;
-    spec.channels = info.shape.channels;
-    spec.height = info.shape.height;
-    spec.width = info.shape.width;
-    spec.classes = info.classes;
-    spec.widths = cfg.widths;
-    return spec;
 }
 
 // The method's settings from the flags, with this run's seed and rank.
@@ -482,6 +472,7 @@ int trainer_finish(Trainer* t) {
 }  // namespace
 
 int train_run(const TrainConfig& cfg) {
+    if (method_serves(cfg.method.kind)) return async_train_run(cfg);
     Trainer t;
     t.cfg = cfg;
     if (int rc = trainer_open(&t); rc != 0) return rc;

@@ -46,6 +46,51 @@ bool exchange_is_fp32_allreduce(const TrainConfig& c) {
     return s.fp32_baseline || (s.picks && method_message_kind(c.method.kind) == MessageKind::fp32);
 }
 
+// "R:MS": a worker rank >= 1 and milliseconds >= 0.
+bool slow_rank_parse(const std::string& text, SlowRank* out) {
+    const size_t colon = text.find(':');
+    int64_t rank = 0, ms = 0;
+    if (colon == std::string::npos || !int_parse(text.substr(0, colon), 1, 1 << 20, &rank) ||
+        !int_parse(text.substr(colon + 1), 0, 3600 * 1000, &ms))
+        return false;
+    *out = {int(rank), int(ms)};
+    return true;
+}
+
+// The first flag of the lock-step trainer that a served method (dgs, asgd:
+// rank 0 serves, workers send to it alone) cannot take, or "".
+std::string server_flag_conflict(const TrainConfig& c) {
+    const MethodConfig& m = c.method;
+    if (c.overlap) return "--overlap";
+    if (c.aggregate != AggregateKind::vote) return "--aggregate " + std::string(aggregate_name(c.aggregate));
+    if (c.strategy != "auto") return "--strategy " + c.strategy;
+    if (c.byzantine > 0 || c.attack_given) return c.byzantine > 0 ? "--byzantine" : "--attack";
+    if (!c.byzantine_ranks.empty()) return "--byzantine-ranks";
+    if (c.checkpoint_every > 0 || c.resume) return c.resume ? "--resume" : "--checkpoint-every";
+    if (c.max_abstain >= 0) return "--max-abstain";
+    if (m.local_steps > 1) return "--local-steps";
+    if (c.timing == Timing::strict) return "--timing strict";
+    return "";
+}
+
+// "" or why a served method (dgs, asgd) or its flags cannot run.
+std::string server_check(const TrainConfig& c) {
+    const MethodKind k = c.method.kind;
+    const std::string method = "--method " + std::string(method_name(k));
+    if (c.async && !method_serves(k))
+        return "--async applies to --method dgs and asgd only (--method " + std::string(method_name(k)) +
+               " runs in lock step)";
+    if (c.slow_rank.rank > 0 && !method_serves(k)) return "--slow-rank applies to --method dgs and asgd only";
+    if (!method_serves(k)) return "";
+    if (k == MethodKind::asgd && !c.async)
+        return "--method asgd needs --async (dense synchronous SGD is --method sgd)";
+    if (std::string flag = server_flag_conflict(c); !flag.empty())
+        return method + " (rank 0 serves the model) cannot run with " + flag;
+    if (k == MethodKind::dgs && c.method.momentum == 0)
+        return "--method dgs needs --momentum > 0 (SAMomentum divides the unsent entries by it)";
+    return "";
+}
+
 }  // namespace
 
 void train_flags_add(CLI::App* app, TrainConfig* c) {
@@ -71,12 +116,12 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
          "detox: the rule across the group results; pick: vote for voting methods, median for methods that "
          "send values");
     flag(app, "--density D", &m.density, fraction(),
-         "s3gd/topk: fraction of each layer sent, K = ceil(D * size)");
+         "s3gd/topk/dgs: fraction of each layer sent, K = ceil(D * size) (dgs: both ways)");
     flag(app, "--accum R", &m.accum, RealRange{0, 1},
          "s3gd: accumulation factor rho, a = rho a + g (1: S3GD-MV's error accumulation; 0: top-K of g alone)");
     flag(app, "--lr LR", &m.lr, positive(), "learning rate", "the method's, listed below");
     flag(app, "--momentum B", &m.momentum, RealRange{0, 1, false, true},
-         "sgd momentum, signum beta (topk is plain SGD)");
+         "sgd momentum, signum beta, dgs SAMomentum m (topk and asgd are plain SGD)");
     flag(app, "--weight-decay L", &m.weight_decay, RealRange{0, 1}, "weight decay, applied after the aggregation");
     flag(app, "--budget B", &m.budget, positive(), "magsparse: a fixed scale B for every layer",
          "the max over ranks of each layer's max|g|");
@@ -150,6 +195,12 @@ void train_flags_add(CLI::App* app, TrainConfig* c) {
     flag(app, "--keep-checkpoints K", &c->keep_checkpoints, in_range(1, 1 << 20), "keep the newest K checkpoints");
     flag_switch(app, "--resume", &c->resume,
                 "continue the run in --out from its newest readable checkpoint (same flags; --steps may grow)");
+    flag_switch(app, "--async", &c->async,
+                "dgs, asgd: workers never wait for each other (rank 0 is the parameter server); without it dgs "
+                "runs in lock step");
+    flag(app, "--slow-rank R:MS", &c->slow_rank,
+         Parsed<SlowRank>{slow_rank_parse, "a worker rank >= 1 and milliseconds >= 0, R:MS (e.g. 2:50)"},
+         "dgs, asgd: worker R sleeps MS ms per step (heterogeneous worker speed)", "none");
     flags_check(app, [c] { return train_config_check(*c); });
 }
 
@@ -211,6 +262,7 @@ std::vector<int> byzantine_ranks_of(const TrainConfig& c, int P) {
 
 std::string train_config_check(const TrainConfig& c) {
     const MethodConfig& m = c.method;
+    if (std::string why = server_check(c); !why.empty()) return why;
     if (std::string why = method_check(m.kind, *strategy_find(c.strategy), c.aggregate); !why.empty()) return why;
     if ((m.budget > 0 || m.magsparse_density > 0) && m.kind != MethodKind::magsparse)
         return std::string(m.budget > 0 ? "--budget" : "--magsparse-density") + " applies to --method magsparse only";
@@ -243,6 +295,17 @@ std::string train_config_check(const TrainConfig& c) {
 OverlapProgress overlap_progress_of(const TrainConfig& c) {
     if (c.overlap_progress != OverlapProgress::pick) return c.overlap_progress;
     return exchange_is_fp32_allreduce(c) ? OverlapProgress::test : OverlapProgress::thread;
+}
+
+ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info) {
+    ModelSpec spec;
+    spec.kind = cfg.model;
+    spec.channels = info.shape.channels;
+    spec.height = info.shape.height;
+    spec.width = info.shape.width;
+    spec.classes = info.classes;
+    spec.widths = cfg.widths;
+    return spec;
 }
 
 int rank_batch(const TrainConfig& c, int rank) { return c.batch[size_t(rank) % c.batch.size()]; }

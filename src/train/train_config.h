@@ -20,6 +20,13 @@ namespace bitvote {
 enum class Timing { relaxed, strict };  // strict: a barrier between phases
 enum class DetoxFinal { pick, vote, median };  // pick: see detox_config_of
 
+// --slow-rank R:MS: worker R sleeps MS milliseconds per step (a test and
+// demo of heterogeneous worker speed; dgs and asgd only).
+struct SlowRank {
+    int rank = 0;  // 0: none (rank 0 is the server and does not step)
+    int ms = 0;
+};
+
 struct TrainConfig {
     std::string data;                 // --data F.h5 (required)
     ModelKind model = ModelKind::mlp;
@@ -53,9 +60,14 @@ struct TrainConfig {
     int64_t checkpoint_every = 0;     // steps between checkpoints in OUT/checkpoints (0: none; SIGUSR1 still writes one)
     int keep_checkpoints = 3;         // the newest K are kept
     bool resume = false;              // continue from the newest readable checkpoint in --out
+    bool async = false;               // dgs, asgd: workers never wait for each other (train/async_train.h)
+    SlowRank slow_rank;
 };
 
 inline constexpr int batch_max = 1 << 20;  // --batch: the largest value taken
+
+// The network the flags and the data ask for.
+ModelSpec model_spec(const TrainConfig& cfg, const DataInfo& info);
 
 // Rank r's batch: --batch's values cycled over the ranks.
 int rank_batch(const TrainConfig& cfg, int rank);
@@ -92,8 +104,11 @@ void train_flags_add(CLI::App* app, TrainConfig* cfg);
 // or < 3, --detox-final vote for a method that sends values, --byzantine
 // without --attack, a rank listed twice, a --byzantine N that is not the
 // length of --byzantine-ranks, an attack the method's message cannot carry
-// (attack_check), --overlap with what it cannot run with. Checks that need the
-// rank count (P % R, ranks that exist) or the data are the trainer's.
+// (attack_check), --overlap with what it cannot run with; --async with a
+// method that is not served (method_serves), asgd without --async, a served
+// method with a flag of the lock-step trainer (server_flag_conflict), dgs with
+// --momentum 0, --slow-rank with a method that is not served. Checks that need
+// the rank count (P % R, ranks that exist) or the data are the trainer's.
 std::string train_config_check(const TrainConfig& cfg);
 
 }  // namespace bitvote

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/reproduce.sh --smoke completes (exit 0 = pass): every claim (a)-(e)
-# has its section in seeds.md; (a)-(d) have a table whose rows carry an
-# accuracy and a payload, and a "bitvote measured" line; the claims that wait
-# for a later issue (d: DETOX, e: DGS) say so.
+# has its section in seeds.md with a table whose rows carry an accuracy and a
+# payload, and a "bitvote measured" line; the claims whose rest is measured
+# elsewhere or not yet (d: DETOX in the Byzantine table, e: DGS's time on a
+# limited link) say so in a "Not yet" line.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/tmp
@@ -16,7 +17,7 @@ text = open(sys.argv[1]).read()
 sections = re.split(r"^## \(([a-e])\) ", text, flags=re.M)[1:]
 claims = dict(zip(sections[0::2], sections[1::2]))
 assert sorted(claims) == list("abcde"), sorted(claims)
-for c in "abcd":
+for c in "abcde":
     rows = [l for l in claims[c].splitlines() if re.match(r"\| [a-z0-9-]+ \| \d+ \| \d+ \| 1 \| \d+\.\d+ ± 0\.00% \|", l)]
     assert rows, f"claim {c}: no result rows"
     measured = claims[c].split("**bitvote measured:** ")[1].split("\n")[0] if "**bitvote measured:** " in claims[c] else ""

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # bitvote train refuses bad input with ONE message and a non-zero exit, never
-# a hang (exit 0 = pass). Each case runs on 2 ranks under `timeout`; the
+# a hang (exit 0 = pass). Each case runs on $ranks ranks (2) under `timeout`; the
 # trainer's own lines on stderr ("bitvote train: ...") must be exactly one and
 # match the pattern (mpirun adds its own notice about the exit code).
 source "$(dirname "$0")/lib/train.bash"
 
+ranks=2
 # expect CODE PATTERN -- FLAGS...
 expect() {
     local code=$1 pattern=$2; shift 3
     local rc=0
-    timeout --kill-after=5 60 mpirun --oversubscribe -np 2 build/bitvote train "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    timeout --kill-after=5 60 mpirun --oversubscribe -np "$ranks" build/bitvote train "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
     local lines
     lines=$(grep -c '^bitvote' "$tmp/err" || true)
     if [ "$rc" -ne "$code" ] || [ "$lines" -ne 1 ] || ! grep -q -- "$pattern" "$tmp/err"; then
@@ -55,8 +56,6 @@ expect 2 "--byzantine 1 needs --attack" -- --data "$DATA" --method signsgd --byz
 expect 2 "--resume needs --out DIR" -- --data "$DATA" --resume
 expect 2 "--checkpoint-every needs --out DIR" -- --data "$DATA" --checkpoint-every 10
 expect 2 "--keep-checkpoints: '0' is not an integer in \[1, " -- --data "$DATA" --keep-checkpoints 0 --out "$tmp/k"
-# Flags of features that do not exist yet (async) are not flags.
-expect 2 "unknown flag '--async'" -- --data "$DATA" --async
 expect 2 "--aggregate: 'detoxx' is not one of vote, weighted, median or detox" -- --data "$DATA" --aggregate detoxx
 # DETOX: groups of R consecutive ranks, R odd >= 3 dividing P (here P = 2).
 expect 2 "--group 3 does not divide the 2 ranks: DETOX needs P % R = 0" -- --data "$DATA" --aggregate detox
@@ -74,6 +73,26 @@ expect 2 "--byzantine 2 disagrees with --byzantine-ranks, which lists 1" -- \
     --data "$DATA" --method signum --byzantine 2 --byzantine-ranks 1 --attack flip
 expect 2 "--byzantine-ranks needs --attack" -- --data "$DATA" --method signum --byzantine-ranks 1
 expect 2 "--byzantine-ranks: '1,x' is not a comma-separated list of ranks" -- --data "$DATA" --byzantine-ranks 1,x
+# The parameter server's methods (dgs, asgd) and their flags.
+expect 2 "--async applies to --method dgs and asgd only (--method sgd runs in lock step)" -- --data "$DATA" --async
+expect 2 "--method asgd needs --async (dense synchronous SGD is --method sgd)" -- --data "$DATA" --method asgd
+expect 2 "--method dgs (rank 0 serves the model) cannot run with --overlap" -- --data "$DATA" --method dgs --overlap
+expect 2 "--method dgs (rank 0 serves the model) cannot run with --aggregate median" -- \
+    --data "$DATA" --method dgs --async --aggregate median
+expect 2 "--method asgd (rank 0 serves the model) cannot run with --strategy allreduce" -- \
+    --data "$DATA" --method asgd --async --strategy allreduce
+expect 2 "--method dgs (rank 0 serves the model) cannot run with --byzantine" -- \
+    --data "$DATA" --method dgs --byzantine 1 --attack flip
+expect 2 "--method dgs (rank 0 serves the model) cannot run with --local-steps" -- \
+    --data "$DATA" --method dgs --local-steps 2
+expect 2 "--method dgs needs --momentum > 0 (SAMomentum divides" -- --data "$DATA" --method dgs --momentum 0
+expect 2 "--slow-rank applies to --method dgs and asgd only" -- --data "$DATA" --slow-rank 1:5
+expect 2 "--slow-rank: '0:5' is not a worker rank >= 1 and milliseconds >= 0" -- \
+    --data "$DATA" --method dgs --slow-rank 0:5
+expect 2 "--slow-rank 2: there is no worker rank 2 (workers are ranks 1..1)" -- \
+    --data "$DATA" --method dgs --slow-rank 2:5
+expect 2 "--batch: rank 1's batch 70000 is larger than its training shard (60000 samples; 60000 over 1 worker(s))" -- \
+    --data "$DATA" --method dgs --batch 70000
 expect 2 "--lr: 'abc' is not a number > 0" -- --data "$DATA" --lr abc
 expect 2 "unexpected argument 'extra'" -- --data "$DATA" extra
 expect 2 "--local-steps 2 applies to --method magsparse only" -- --data "$DATA" --local-steps 2
@@ -85,4 +104,7 @@ expect 2 "--magsparse-density: '0' is not a number in (0, 1]" -- --data "$DATA" 
 expect 2 "--budget: '0' is not a number > 0" -- --data "$DATA" --method magsparse --budget 0
 expect 2 "cnn takes 3 widths" -- --data "$DATA" --model cnn --widths 8
 expect 1 "cannot write run files" -- --data "$DATA" --steps 1 --out /proc/no-such-dir
+ranks=1
+expect 2 "--method dgs needs at least 2 ranks (rank 0 serves the model, ranks 1.. train); running 1" -- \
+    --data "$DATA" --method dgs
 echo "pass"
