@@ -46,12 +46,7 @@ std::string ranks_error(const AsyncRun& r) {
 // shard of the training set split among the workers. Collective over the
 // server's and the workers' sides; "" or the DataError.
 std::string data_read(AsyncRun* r) {
-    DataConfig dc;
-    dc.path = r->cfg.data;
-    dc.partition = r->cfg.partition;
-    dc.seed = r->cfg.seed;
-    dc.train_samples = r->cfg.train_samples;
-    dc.test_samples = r->cfg.test_samples;
+    DataConfig dc = data_config_of(r->cfg);  // group 1: --aggregate detox is refused with dgs and asgd
     dc.test_whole = r->comm.rank == 0;
     MPI_Comm side = MPI_COMM_NULL;  // {server}, {workers}
     MPI_CHECK(MPI_Comm_split(r->comm.comm, r->comm.rank == 0 ? 0 : 1, r->comm.rank, &side));

@@ -75,14 +75,8 @@ int64_t step_samples(const TrainConfig& cfg, int ranks) {
 // Every rank reads its shard; a DataError is the same on every rank.
 // shard_sizes: [P] every rank's training shard.
 bool open_data(Trainer* t, std::vector<int64_t>* shard_sizes, std::string* error) {
-    DataConfig dc;
-    dc.path = t->cfg.data;
-    dc.partition = t->cfg.partition;
-    dc.seed = t->cfg.seed;
-    dc.train_samples = t->cfg.train_samples;
-    dc.test_samples = t->cfg.test_samples;
+    DataConfig dc = data_config_of(t->cfg);
     dc.test_whole = false;  // rank r evaluates test part r
-    dc.group = data_group_of(t->cfg);
     try {
         t->data = data_open(dc, MPI_COMM_WORLD);
     } catch (const DataError& e) {

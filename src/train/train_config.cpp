@@ -252,6 +252,17 @@ int data_group_of(const TrainConfig& c) {
     return c.aggregate == AggregateKind::detox ? detox_config_of(c).group : 1;
 }
 
+DataConfig data_config_of(const TrainConfig& c) {
+    DataConfig dc;
+    dc.path = c.data;
+    dc.partition = c.partition;
+    dc.seed = c.seed;
+    dc.train_samples = c.train_samples;
+    dc.test_samples = c.test_samples;
+    dc.group = data_group_of(c);
+    return dc;
+}
+
 std::vector<int> byzantine_ranks_of(const TrainConfig& c, int P) {
     std::vector<int> ranks = c.byzantine_ranks;
     std::sort(ranks.begin(), ranks.end());

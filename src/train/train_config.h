@@ -89,6 +89,9 @@ DetoxConfig detox_config_of(const TrainConfig& cfg);
 // Ranks that share a part of the training partition (and its batches): R
 // with --aggregate detox, else 1.
 int data_group_of(const TrainConfig& cfg);
+// The data flags as a DataConfig (path, partition, seed, subsets, DETOX
+// group); the caller sets test_whole.
+DataConfig data_config_of(const TrainConfig& cfg);
 // The Byzantine ranks of a P-rank run, ascending: --byzantine-ranks, else the
 // last --byzantine N ranks (none without either).
 std::vector<int> byzantine_ranks_of(const TrainConfig& cfg, int P);
