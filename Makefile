@@ -9,6 +9,7 @@
 #                   (SWEEP_ARGS='--best-baseline ...' adds flags)
 #   make fuzz       libFuzzer (clang, ASan + UBSan) on every tests/fuzz/fuzz_<target>.cpp:
 #                   FUZZ_TIME seconds each (default 60), or FUZZ_RUNS=N inputs each;
+#                   FUZZ_TARGETS="checkpoint_read ..." runs only those;
 #                   installs clang-14 and libclang-rt-14-dev first (`make test`
 #                   replays the seed corpus tests/fuzz/corpus/<target>/ with g++)
 #

@@ -11,6 +11,11 @@ namespace {
 // buffer per chunk, page faults and a memset each).
 constexpr hsize_t chunk_elements = hsize_t{1} << 16;
 
+// The longest /config read: a config record is under a kilobyte; a corrupt
+// file may declare a string of up to 4 GB, which would be allocated and
+// filled (found by fuzz_checkpoint_read: 8 GB and 160 s for one file).
+constexpr size_t max_config_bytes = size_t{1} << 20;
+
 // The memory type of a state's elements, by StateData's alternative.
 hid_t state_h5_type(const StateData& data) {
     switch (data.index()) {
@@ -64,9 +69,11 @@ H5Handle open_dataset(hid_t file, const std::string& path) {
     return H5Handle(H5_CHECK(H5Dopen2(file, path.c_str(), H5P_DEFAULT)));
 }
 
-// The dataset's rank (0: scalar) and its length (1-D), or a DataError.
+// The dataset's rank (0: scalar) and its length (1-D), or a DataError. A null
+// dataspace (no elements, rank 0) is not a scalar: reading it reads nothing.
 hsize_t dataset_length(hid_t dataset, const std::string& path, int want_rank) {
     H5Handle space(H5_CHECK(H5Dget_space(dataset)));
+    if (H5_CHECK(H5Sget_simple_extent_type(space)) == H5S_NULL) throw DataError("/" + path + " holds no value");
     const int rank = int(H5_CHECK(H5Sget_simple_extent_ndims(space)));
     if (rank != want_rank)
         throw DataError("/" + path + " has " + std::to_string(rank) + " dimensions, not " + std::to_string(want_rank));
@@ -104,8 +111,12 @@ std::string read_string(hid_t file, const char* name) {
     H5Handle type(H5_CHECK(H5Dget_type(dataset)));
     if (H5_CHECK(H5Tget_class(type)) != H5T_STRING || H5_CHECK(H5Tis_variable_str(type)) != 0)
         throw DataError(std::string("/") + name + " is not a fixed-length string");
-    std::string text(H5Tget_size(type), '\0');
-    if (text.empty()) throw DataError(std::string("/") + name + " is empty");
+    const size_t size = H5Tget_size(type);
+    if (size == 0) throw DataError(std::string("/") + name + " is empty");
+    if (size > max_config_bytes)
+        throw DataError(std::string("/") + name + " is a string of " + std::to_string(size) + " bytes, over " +
+                        std::to_string(max_config_bytes));
+    std::string text(size, '\0');
     H5_CHECK(H5Dread(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()));
     text.resize(text.find('\0') == std::string::npos ? text.size() : text.find('\0'));
     return text;

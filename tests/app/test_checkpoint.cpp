@@ -124,6 +124,34 @@ TEST(Checkpoint, AChangedByteFailsTheRead) {
     expect_data_error([&] { checkpoint_file_read_states(f, 1, r.states()); }, {"H5Dread"});
 }
 
+// A header whose /step has a null dataspace (no value: reading it read
+// nothing, and the step was 0) or whose /config declares a string of 2 MB
+// (up to 4 GB were allocated and filled): both found by fuzz_checkpoint_read.
+TEST(Checkpoint, RefusesANullStepAndAnOverlongConfig) {
+    ScratchDir dir;
+    for (const bool null_step : {true, false}) {
+        const std::string path = dir / (null_step ? "null-step.h5" : "long-config.h5");
+        {
+            H5Handle f = checkpoint_file_create(path);
+            H5Handle null_space(H5Screate(H5S_NULL)), scalar(H5Screate(H5S_SCALAR)), text(H5Tcopy(H5T_C_S1));
+            ASSERT_GE(H5Tset_size(text, null_step ? 8 : size_t{2} << 20), 0);
+            for (const char* name : {"step", "run_jsonl_bytes"}) {
+                H5Handle d(H5Dcreate2(f, name, H5T_NATIVE_INT64, null_step ? null_space : scalar, H5P_DEFAULT,
+                                      H5P_DEFAULT, H5P_DEFAULT));
+                ASSERT_GE(d.get(), 0);
+            }
+            H5Handle config(H5Dcreate2(f, "config", text, scalar, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+            ASSERT_GE(config.get(), 0);
+            checkpoint_file_close(&f);
+        }
+        H5Handle f = checkpoint_file_open(path);
+        if (null_step)
+            expect_data_error([&] { checkpoint_file_read_header(f); }, {"/step holds no value"});
+        else
+            expect_data_error([&] { checkpoint_file_read_header(f); }, {"/config", "2097152 bytes"});
+    }
+}
+
 TEST(Checkpoint, RestoringTheLoaderStatesContinuesItsBatches) {
     ScratchDir dir;
     convert_synthetic(SyntheticSpec{20, 8, 4, {1, 3, 2}, 11, 40}, dir / "s.h5");

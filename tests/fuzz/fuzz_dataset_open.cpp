@@ -13,18 +13,15 @@
 //
 // Input, read front to back (missing bytes read as 0):
 //   1 byte   which parts exist: bit 0 /train, 1 /test, 2 images, 3 labels
-//   per split (/train, /test), per dataset (images, labels): a DatasetSpec
-//     1 byte   bits 0-2 type (% 6: uint8, int8, uint16, float32, int64,
-//              4-byte string), bits 3-4 layout (contiguous, chunked, chunked + deflate,
-//              compact), bit 5 write the data, bit 6 huge dimensions
-//     1 byte   rank (% 6)
-//     rank x   1 byte (huge: 5 bytes, little-endian) per dimension
+//   per split (/train, /test), per dataset (images, labels): a dataset's
+//     description (h5_fuzz_datasets.h), its type one of uint8, int8, uint16,
+//     float32, int64, 4-byte string
 //   four attributes on / (name, classes, mean, std): an AttrSpec
 //     1 byte   kind (% 8: absent, int32, float64, uint8, variable-length
 //              string, fixed-length string, array of 2..5 int32, array of
 //              2..5 float64)
 //     8 bytes  the value (numbers) or 4 bytes of text
-//   the rest: the datasets' contents, in order (those of at most 8192 elements).
+//   the rest: the datasets' contents, in order (h5_fuzz_datasets.h).
 // Checked: the opener returns a Data or throws DataError, nothing else; what
 // it returns is consistent (shard sizes, labels below classes, images of the
 // shape read); it closes every HDF5 identifier it opened.
@@ -35,60 +32,15 @@
 #include "data/data.h"
 #include "fuzz_check.h"
 #include "h5_file_image.h"
+#include "h5_fuzz_datasets.h"
 
 namespace {
 
+using bitvote::FuzzInput;
 using bitvote::H5Handle;
+using bitvote::h5_built;
 
-struct Reader {
-    const uint8_t* p;
-    size_t n;
-    uint64_t take(size_t bytes) {  // little-endian
-        uint64_t v = 0;
-        for (size_t i = 0; i < bytes; ++i) v |= uint64_t(i < n ? p[i] : 0) << (8 * i);
-        const size_t used = bytes < n ? bytes : n;
-        p += used, n -= used;
-        return v;
-    }
-};
-
-// An HDF5 call of the builder: false (the input is skipped) when it fails.
-bool ok(int64_t result) { return result >= 0; }
-
-hid_t type_of(unsigned kind) {
-    static const hid_t types[] = {H5T_NATIVE_UINT8, H5T_NATIVE_INT8, H5T_NATIVE_UINT16, H5T_NATIVE_FLOAT,
-                                  H5T_NATIVE_INT64};
-    return kind < 5 ? H5Tcopy(types[kind]) : [] {
-        hid_t t = H5Tcopy(H5T_C_S1);
-        H5Tset_size(t, 4);
-        return t;
-    }();
-}
-
-bool add_dataset(hid_t group, const char* name, Reader* in, std::vector<std::pair<hid_t, size_t>>* pending) {
-    const unsigned spec = unsigned(in->take(1)), kind = (spec & 7) % 6, layout = (spec >> 3) & 3;
-    const bool write = spec & 32, huge = spec & 64;
-    const int rank = int(in->take(1) % 6);
-    hsize_t dims[5], maxdims[5], chunk[5], elements = 1;
-    for (int i = 0; i < rank; ++i) {
-        dims[i] = huge ? in->take(5) : in->take(1);
-        maxdims[i] = layout == 1 || layout == 2 ? H5S_UNLIMITED : dims[i];
-        chunk[i] = dims[i] < 1 ? 1 : dims[i] > 8 ? 8 : dims[i];
-        elements = dims[i] && elements > (uint64_t{1} << 62) / dims[i] ? uint64_t{1} << 62 : elements * dims[i];
-    }
-    H5Handle type(type_of(kind)), space(rank ? H5Screate_simple(rank, dims, maxdims) : H5Screate(H5S_SCALAR));
-    H5Handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
-    if (!ok(type) || !ok(space) || !ok(dcpl)) return false;
-    if ((layout == 1 || layout == 2) && rank && !ok(H5Pset_chunk(dcpl, rank, chunk))) return false;
-    if (layout == 2 && rank && !ok(H5Pset_deflate(dcpl, 1))) return false;
-    if (layout == 3 && !ok(H5Pset_layout(dcpl, H5D_COMPACT))) return false;
-    const hid_t dataset = H5Dcreate2(group, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (!ok(dataset)) return false;
-    pending->emplace_back(dataset, write && elements <= 8192 ? elements * H5Tget_size(type) : 0);
-    return true;
-}
-
-bool add_attribute(hid_t file, const char* name, Reader* in) {
+bool add_attribute(hid_t file, const char* name, FuzzInput* in) {
     const unsigned kind = unsigned(in->take(1) % 8);
     const uint64_t value = in->take(8);
     if (kind == 0) return true;
@@ -98,48 +50,39 @@ bool add_attribute(hid_t file, const char* name, Reader* in) {
                   : kind == 2 || kind == 7 ? H5Tcopy(H5T_NATIVE_DOUBLE)
                   : kind == 3 ? H5Tcopy(H5T_NATIVE_UINT8)
                               : H5Tcopy(H5T_C_S1));
-    if (!ok(space) || !ok(type)) return false;
+    if (!h5_built(space) || !h5_built(type)) return false;
     char text[5] = {};
     std::memcpy(text, &value, 4);
     const char* vlen = text;
-    if (kind == 4 && !ok(H5Tset_size(type, H5T_VARIABLE))) return false;
-    if (kind == 5 && !ok(H5Tset_size(type, 4))) return false;
+    if (kind == 4 && !h5_built(H5Tset_size(type, H5T_VARIABLE))) return false;
+    if (kind == 5 && !h5_built(H5Tset_size(type, 4))) return false;
     H5Handle attr(H5Acreate2(file, name, type, space, H5P_DEFAULT, H5P_DEFAULT));
-    if (!ok(attr)) return false;
+    if (!h5_built(attr)) return false;
     std::vector<uint64_t> values(count, value);  // 8 bytes per element covers every type here
-    return ok(H5Awrite(attr, type, kind == 4 ? static_cast<const void*>(&vlen)
+    return h5_built(H5Awrite(attr, type, kind == 4 ? static_cast<const void*>(&vlen)
                                    : kind == 5 ? static_cast<const void*>(text)
                                                : values.data()));
 }
 
 // The file the input describes, as bytes; empty if HDF5 refused to build it.
-std::vector<uint8_t> build_file(Reader in) {
-    H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS));
-    if (!ok(fapl) || !ok(H5Pset_fapl_core(fapl, 1 << 16, 0))) return {};
-    H5Handle file(H5Fcreate("fuzz-build.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
-    if (!ok(file)) return {};
+std::vector<uint8_t> build_file(FuzzInput in) {
+    H5Handle file = bitvote::h5_memory_file_create(H5F_LIBVER_EARLIEST);
+    if (!h5_built(file)) return {};
+    H5Handle text(H5Tcopy(H5T_C_S1));  // the string type: 4 bytes
+    if (!h5_built(text) || !h5_built(H5Tset_size(text, 4))) return {};
+    const hid_t types[] = {H5T_NATIVE_UINT8, H5T_NATIVE_INT8, H5T_NATIVE_UINT16, H5T_NATIVE_FLOAT, H5T_NATIVE_INT64, text};
     const unsigned parts = unsigned(in.take(1));
-    std::vector<std::pair<hid_t, size_t>> pending;  // datasets and the bytes to write into each
+    bitvote::H5FuzzDatasets datasets;
     bool built = true;
     for (int split = 0; split < 2 && built; ++split) {
         if (!(parts & (1u << split))) continue;
         H5Handle group(H5Gcreate2(file, split ? "test" : "train", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
-        built = ok(group) && (!(parts & 4) || add_dataset(group, "images", &in, &pending)) &&
-                (!(parts & 8) || add_dataset(group, "labels", &in, &pending));
+        built = h5_built(group) && (!(parts & 4) || datasets.add(group, "images", types, &in)) &&
+                (!(parts & 8) || datasets.add(group, "labels", types, &in));
     }
     for (const char* name : {"name", "classes", "mean", "std"}) built = built && add_attribute(file, name, &in);
-    for (auto [dataset, bytes] : pending) {
-        H5Handle d(dataset), type(H5Dget_type(dataset));
-        if (!built || !bytes) continue;
-        std::vector<uint8_t> contents(bytes);
-        for (uint8_t& b : contents) b = uint8_t(in.take(1));
-        built = ok(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, contents.data()));
-    }
-    if (!built || !ok(H5Fflush(file, H5F_SCOPE_GLOBAL))) return {};
-    const ssize_t size = H5Fget_file_image(file, nullptr, 0);
-    std::vector<uint8_t> image(size > 0 ? size_t(size) : 0);
-    if (image.empty() || H5Fget_file_image(file, image.data(), image.size()) != size) return {};
-    return image;
+    if (!built || !datasets.write_all(&in)) return {};
+    return bitvote::h5_memory_file_image(file);
 }
 
 void check_data(const bitvote::Data& d) {
@@ -158,7 +101,7 @@ void check_data(const bitvote::Data& d) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace bitvote;
     h5_quiet();
-    const std::vector<uint8_t> image = build_file(Reader{data, size});
+    const std::vector<uint8_t> image = build_file(FuzzInput{data, size});
     H5Eclear2(H5E_DEFAULT);
     if (image.empty()) return 0;
     const int64_t open_before = h5_open_objects();
