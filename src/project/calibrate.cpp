@@ -258,6 +258,9 @@ bool run_profile_read(const std::string& path, RunProfile* out, std::string* err
     JsonRecord f;
     std::string why;
     if (!object_parse(text, &f, &why)) return (*error = path + ": " + why), false;
+    if (f.contains(schema::async) && f[schema::async].is_boolean() && f[schema::async].get<bool>())
+        return (*error = path + ": an --async run (a parameter server and its workers, no collective step); the "
+                                "projection covers the collective strategies only"), false;
     if (f.contains(schema::batch) && f[schema::batch].is_null())
         return (*error = path + ": the ranks' batches differ (--batch a,b,...); a projection needs one batch for "
                                 "every rank"), false;

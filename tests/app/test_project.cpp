@@ -546,6 +546,10 @@ TEST(RunFiles, BrokenOrIncompleteFilesSayWhichAndWhy) {
     s["step_ms_median"] = nullptr;
     EXPECT_FALSE(run_profile_read(dir.write("null.json", json_line(s)), &run, &error));
     EXPECT_NE(error.find("not a train summary"), std::string::npos) << error;
+    JsonRecord a = JsonRecord::parse(json_line(summary_record("shm", 250000)));
+    a["async"] = true;  // a parameter server's run: no collective step to project
+    EXPECT_FALSE(run_profile_read(dir.write("async.json", json_line(a)), &run, &error));
+    EXPECT_NE(error.find("an --async run"), std::string::npos) << error;
 
     std::vector<SweepPoint> points;
     int skipped = 0;
