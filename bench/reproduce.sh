@@ -55,8 +55,10 @@ run() {
         rm -rf "$dir" "$dir.diverged"
         if ! timeout --kill-after=10 900 mpirun --oversubscribe -np "$np" build/bitvote train --data "$data" \
             --model mlp "${length[@]}" --seed "$s" --out "$dir" "$@" >"$dir.log" 2>&1; then
-            if grep -q "non-finite gradient at step" "$dir.log"; then
-                grep -o -m1 "non-finite gradient at step [0-9]*" "$dir.log" | awk '{print $NF}' >"$dir.diverged"
+            # every rank's gradient non-finite: more abstainers than --max-abstain end the run at that step
+            if grep -Eq "non-finite gradients? (at step|on ranks)" "$dir.log"; then
+                grep -Eo -m1 "(non-finite gradient at step|^bitvote train: step) [0-9]+" "$dir.log" |
+                    grep -Eo "[0-9]+$" >"$dir.diverged"
             else
                 tail -5 "$dir.log"; echo "reproduce: $claim $label seed $s failed" >&2; exit 1
             fi
