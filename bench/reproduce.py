@@ -5,7 +5,7 @@
 
 OUT/<claim>/<label>/s<seed>/summary.json (+ OUT/<claim>/<label>/flags, ranks).
 Each claim gets what the seed claims, a table (accuracy mean +- std over the
-seeds, payload bytes per iteration per rank -- per update up for --async runs --,
+seeds, payload bytes per iteration per rank -- per update up for dgs and asgd --,
 compression against fp32), and a line of what bitvote measured, computed from
 the table."""
 import argparse
@@ -64,10 +64,10 @@ def load(out, claim):
             "acc": statistics.mean(acc),
             "std": statistics.stdev(acc) if len(acc) > 1 else 0.0,
             "seeds": len(acc),
-            # per rank per iteration; --async: per update, up (a worker's message to the server)
-            "payload": statistics.mean(r["bytes_per_update"]["payload_up"] if r.get("async") else
+            # per rank per iteration; dgs and asgd (a parameter server): per update, up (a worker's message)
+            "payload": statistics.mean(r["bytes_per_update"]["payload_up"] if "bytes_per_update" in r else
                                        r["bytes_per_iter"]["payload_sent"] for r in runs),
-            "staleness": statistics.mean(r["staleness"]["mean"] for r in runs) if runs[0].get("async") else None,
+            "staleness": statistics.mean(r["staleness"]["mean"] for r in runs) if "staleness" in runs[0] else None,
             "ratio": statistics.mean(r["compression_ratio"] for r in runs),
             "ranks": runs[0]["ranks"],
             "strategy": runs[0]["strategy"],
