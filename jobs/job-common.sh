@@ -77,6 +77,19 @@ write_job_json() {  # exit code (or null), end time (or null)
 # SIGUSR1 writes a checkpoint and exits with it (src/train/stop_signal.h).
 requeue_exit_code=75
 
+# Waits (up to 20 s) until Slurm lists no step of this job: srun can return
+# before its step's slurmstepd has finished (PMIx's finalize), and the
+# requeued job's first step, with the same id (JOB.0), cannot bind the PMIx
+# socket the old one still holds ("Address already in use").
+steps_wait_gone() {
+    local t
+    for ((t = 0; t < 100; t++)); do
+        squeue -h -s -j "$SLURM_JOB_ID" -o %i 2>/dev/null | grep -q "^$SLURM_JOB_ID\.[0-9]" || return 0
+        sleep 0.2
+    done
+    echo "job $SLURM_JOB_ID: a step is still listed after 20 s; requeueing anyway" >&2
+}
+
 # Runs "${launch[@]}" "$@" and exits with its code; job.json before and after.
 # SIGUSR1 to the batch shell (sbatch --signal=B:USR1@T, or scancel --signal=USR1
 # --batch) is passed on to the launcher, which passes it to every rank (mpirun
@@ -102,6 +115,7 @@ job_run() {
     write_job_json "$rc" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "exit code $rc; results in $run_dir"
     if [ "$rc" -eq "$requeue_exit_code" ]; then
+        steps_wait_gone
         echo "requeueing job $SLURM_JOB_ID (it resumes from its checkpoint)"
         scontrol requeue "$SLURM_JOB_ID"
     fi

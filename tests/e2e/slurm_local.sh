@@ -164,13 +164,15 @@ usr1_pending() {  # pids...: SIGUSR1 (10, bit 9) pending at each
 job_state() { scontrol show job "$1" | grep -o 'JobState=[A-Z]*' | cut -d= -f2; }
 
 # ---- 6. requeue: SIGUSR1 -> checkpoint -> exit 75 -> scontrol requeue -> resume ----------------------
-small=(--data "$tmp/synth.h5" --model mlp --widths 64,32 --batch 32 --test-samples 200 --steps 400 --eval-every 50
+# 20000 steps of 0.1-0.2 ms: seconds of training, so the ranks are still there to be stopped
+small=(--data "$tmp/synth.h5" --model mlp --widths 64,32 --batch 32 --test-samples 200 --steps 20000 --eval-every 1000
        --method signum --strategy vote-alltoall --seed 3)
 id=$(sbatch --parsable --job-name=e2e-requeue --ntasks-per-node=2 --output="$BITVOTE_RUNS/%x-%j.out" \
     jobs/train.sbatch "${small[@]}")
 log=$BITVOTE_RUNS/e2e-requeue-$id.out
+two_ranks() { mapfile -t pids < <(job_pids "$id"); [ "${#pids[@]}" -eq 2 ]; }
 wait_for 60 "requeue job $id: training under way" grep -qs '^epoch' "$log"
-mapfile -t pids < <(job_pids "$id")
+wait_for 10 "requeue job $id: its two ranks" two_ranks
 [ "${#pids[@]}" -eq 2 ] || { show_out e2e-requeue "$id"; fail "requeue job $id: ${#pids[@]} ranks found, not 2"; }
 kill -STOP "${pids[@]}"
 scancel --signal=USR1 --batch "$id"
@@ -182,7 +184,7 @@ scontrol update JobId="$id" StartTime=now
 finished() { [ "$(job_state "$id")" = COMPLETED ] || [ "$(job_state "$id")" = FAILED ]; }
 wait_for 120 "requeued job $id finished" finished
 [ "$(job_state "$id")" = COMPLETED ] || { show_out e2e-requeue "$id"; fail "requeued job $id: $(job_state "$id")"; }
-for line in '^stopped on SIGUSR1 after step [0-9]* of 400' '^requeueing job' '^resuming from .*/step-'; do
+for line in '^stopped on SIGUSR1 after step [0-9]* of 20000' '^requeueing job' '^resuming from .*/step-'; do
     grep -q "$line" "$log" || { show_out e2e-requeue "$id"; fail "requeue job $id: no line '$line' in its log"; }
 done
 mpirun --oversubscribe -np 2 build/bitvote train "${small[@]}" --out "$tmp/requeue-ref" >"$tmp/requeue-ref.log" 2>&1 ||
