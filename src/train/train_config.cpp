@@ -64,8 +64,8 @@ std::string server_flag_conflict(const TrainConfig& c) {
     if (c.overlap) return "--overlap";
     if (c.aggregate != AggregateKind::vote) return "--aggregate " + std::string(aggregate_name(c.aggregate));
     if (c.strategy != "auto") return "--strategy " + c.strategy;
-    if (c.byzantine > 0 || c.attack_given) return c.byzantine > 0 ? "--byzantine" : "--attack";
     if (!c.byzantine_ranks.empty()) return "--byzantine-ranks";
+    if (c.byzantine > 0 || c.attack_given) return c.byzantine > 0 ? "--byzantine" : "--attack";
     if (c.checkpoint_every > 0 || c.resume) return c.resume ? "--resume" : "--checkpoint-every";
     if (c.max_abstain >= 0) return "--max-abstain";
     if (m.local_steps > 1) return "--local-steps";

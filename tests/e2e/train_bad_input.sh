@@ -85,6 +85,10 @@ expect 2 "--method dgs (rank 0 serves the model) cannot run with --byzantine" --
     --data "$DATA" --method dgs --byzantine 1 --attack flip
 expect 2 "--method dgs (rank 0 serves the model) cannot run with --local-steps" -- \
     --data "$DATA" --method dgs --local-steps 2
+expect 2 "--method dgs (rank 0 serves the model) cannot run with --checkpoint-every" -- \
+    --data "$DATA" --method dgs --async --checkpoint-every 5 --out "$tmp/ck"
+expect 2 "--method asgd (rank 0 serves the model) cannot run with --byzantine-ranks" -- \
+    --data "$DATA" --method asgd --async --byzantine-ranks 1 --attack flip
 expect 2 "--method dgs needs --momentum > 0 (SAMomentum divides" -- --data "$DATA" --method dgs --momentum 0
 expect 2 "--slow-rank applies to --method dgs and asgd only" -- --data "$DATA" --slow-rank 1:5
 expect 2 "--slow-rank: '0:5' is not a worker rank >= 1 and milliseconds >= 0" -- \
