@@ -77,17 +77,34 @@ write_job_json() {  # exit code (or null), end time (or null)
 # SIGUSR1 writes a checkpoint and exits with it (src/train/stop_signal.h).
 requeue_exit_code=75
 
-# Waits (up to 20 s) until Slurm lists no step of this job: srun can return
-# before its step's slurmstepd has finished (PMIx's finalize), and the
-# requeued job's first step, with the same id (JOB.0), cannot bind the PMIx
-# socket the old one still holds ("Address already in use").
+# Whether slurm.conf's RequeueExit lists requeue_exit_code: then Slurm
+# requeues the job itself after it has ended and been cleaned up, the clean
+# way (set it on your cluster: RequeueExit=75). Without it the job calls
+# `scontrol requeue` on itself while running, which Slurm may race: on one
+# node the relaunch can find the old job's steps still there (below) or be
+# refused as "already killed".
+requeue_exit_configured() {
+    scontrol show config 2>/dev/null | awk -F= '/^RequeueExit /{print $2}' | tr ',' '\n' | tr -d ' ' |
+        grep -qx "$requeue_exit_code"
+}
+
+# A step's slurmstepd can outlive srun by a second or more (PMIx's finalize),
+# and a requeued job's first step has the same id (JOB.0): started on the same
+# node before the old one is gone, it cannot bind the PMIx socket the old one
+# still holds ("Address already in use") and srun aborts it. So the job waits
+# (up to 30 s) until Slurm lists no step of it and no slurmstepd of one of its
+# steps runs on this node: before `scontrol requeue`, and again when it starts
+# as a requeued job.
 steps_wait_gone() {
     local t
-    for ((t = 0; t < 100; t++)); do
-        squeue -h -s -j "$SLURM_JOB_ID" -o %i 2>/dev/null | grep -q "^$SLURM_JOB_ID\.[0-9]" || return 0
+    for ((t = 0; t < 150; t++)); do
+        if ! squeue -h -s -j "$SLURM_JOB_ID" -o %i 2>/dev/null | grep -q "^$SLURM_JOB_ID\.[0-9]" &&
+            ! pgrep -f "^slurmstepd: \[$SLURM_JOB_ID\.[0-9]+\]" >/dev/null; then
+            return 0
+        fi
         sleep 0.2
     done
-    echo "job $SLURM_JOB_ID: a step is still listed after 20 s; requeueing anyway" >&2
+    echo "job $SLURM_JOB_ID: a step of it is still there after 30 s; going on" >&2
 }
 
 # Runs "${launch[@]}" "$@" and exits with its code; job.json before and after.
@@ -103,6 +120,7 @@ job_run() {
     echo "launcher: $launcher (BITVOTE_LAUNCHER=${BITVOTE_LAUNCHER:-auto}); run directory $run_dir"
     echo "+ ${cmd[*]}"
     local rc=0 child
+    [ "${SLURM_RESTART_COUNT:-0}" -eq 0 ] || steps_wait_gone
     "${cmd[@]}" &
     child=$!
     trap 'echo "SIGUSR1: passed on to the launcher"; kill -USR1 "$child" 2>/dev/null || true' USR1
@@ -114,9 +132,11 @@ job_run() {
     trap - USR1
     write_job_json "$rc" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "exit code $rc; results in $run_dir"
-    if [ "$rc" -eq "$requeue_exit_code" ]; then
+    if [ "$rc" -eq "$requeue_exit_code" ] && requeue_exit_configured; then
+        echo "requeueing job $SLURM_JOB_ID (it resumes from its checkpoint): Slurm's RequeueExit does it once the job has ended"
+    elif [ "$rc" -eq "$requeue_exit_code" ]; then
         steps_wait_gone
-        echo "requeueing job $SLURM_JOB_ID (it resumes from its checkpoint)"
+        echo "requeueing job $SLURM_JOB_ID (it resumes from its checkpoint): scontrol requeue"
         scontrol requeue "$SLURM_JOB_ID"
     fi
     exit "$rc"

@@ -136,6 +136,9 @@ PlugStackConfig=$state/plugstack.conf
 MailProg=/bin/true
 MinJobAge=600
 KillWait=5
+# bitvote train's exit on SIGUSR1 (checkpoint written): Slurm requeues the job
+# once it has ended and been cleaned up (jobs/job-common.sh).
+RequeueExit=75
 InactiveLimit=0
 SlurmctldTimeout=30
 SlurmdTimeout=60
